@@ -1,0 +1,23 @@
+# Install the library, its public headers and an exported CMake package, so that
+# `find_package(netgear CONFIG)` + `target_link_libraries(app netgear::netgear)` works.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+install(TARGETS netgear EXPORT netgearTargets
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/netgear
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT netgearTargets NAMESPACE netgear::
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/netgear)
+
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/netgearConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/netgearConfig.cmake
+  INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/netgear)
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/netgearConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/netgearConfig.cmake
+              ${PROJECT_BINARY_DIR}/netgearConfigVersion.cmake
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/netgear)

@@ -1,0 +1,68 @@
+#pragma once
+/// \file
+/// NetGear: vidgear's NetGear API in C++ — one object that is either a sender
+/// (receive_mode=false) or a receiver (receive_mode=true).
+///
+///     netgear::NetGear server;                         // sends to localhost:5555
+///     server.send(frame);
+///     server.close();
+///
+///     netgear::NetGear client({}, {}, "tcp", 0, true); // receives on *:5555
+///     while (auto got = client.recv()) use(got->frame.mat());
+///
+/// It is a thin facade over Sender and Receiver; use those directly for the
+/// full interface (send status, recv with a wait, statistics).
+
+#include <optional>
+#include <string>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "netgear/error.hpp"
+#include "netgear/frame.hpp"
+#include "netgear/options.hpp"
+#include "netgear/receiver.hpp"
+#include "netgear/sender.hpp"
+#include "netgear/types.hpp"
+
+namespace netgear {
+
+class NetGear {
+ public:
+  /// Same parameters and defaults as vidgear:
+  /// address (unset: "localhost" to send, "*" to receive), port (unset: 5555),
+  /// protocol ("tcp", "ipc", "inproc", "pgm", "epgm"), pattern (0 PAIR,
+  /// 1 REQ/REP, 2 PUB/SUB), receive_mode, logging, options.
+  /// Throws OptionError for an invalid parameter (naming it), SetupError if
+  /// the socket cannot bind/connect.
+  explicit NetGear(std::optional<std::string> address = std::nullopt, PortSpec port = {},
+                   const std::string& protocol = "tcp", int pattern = 0, bool receive_mode = false,
+                   bool logging = false, Options options = {});
+  /// Same, with options given as a JSON object of vidgear keys.
+  NetGear(std::optional<std::string> address, PortSpec port, const std::string& protocol,
+          int pattern, bool receive_mode, bool logging, const nlohmann::json& options);
+
+  /// Send Mode only (ModeError otherwise). Sends a frame with an optional
+  /// message; returns the receiver's returned data in bidirectional mode,
+  /// null otherwise (also when the reply timed out, as vidgear returns None).
+  nlohmann::json send(const Frame& frame, const nlohmann::json& message = nullptr);
+
+  /// Receive Mode only (ModeError otherwise). The next frame with its message
+  /// and metadata; nullopt at end of stream. return_data (bidirectional mode)
+  /// goes back to the sender with the next reply.
+  std::optional<Received> recv(const nlohmann::json& return_data = nullptr);
+
+  /// Closes the sender (sending the termination) or the receiver. Idempotent.
+  void close() noexcept;
+
+  [[nodiscard]] bool receive_mode() const noexcept;
+  /// The underlying sender/receiver (ModeError if this NetGear is the other one).
+  Sender& sender();
+  Receiver& receiver();
+
+ private:
+  std::variant<Sender, Receiver> side_;
+};
+
+}  // namespace netgear

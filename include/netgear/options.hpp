@@ -1,0 +1,141 @@
+#pragma once
+/// \file
+/// Options (vidgear's `**options`, typed) and Settings (everything a Sender or
+/// Receiver is built from).
+///
+/// Every vidgear option name is accepted by Options::set / Options::from_json;
+/// an unknown key, a value of the wrong type, or a value out of range throws
+/// OptionError naming the key. Settings::validate checks the combination
+/// (pattern, role, modes) and is called by every constructor.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "netgear/types.hpp"
+
+namespace netgear {
+
+using Milliseconds = std::chrono::milliseconds;
+
+/// vidgear's options, with netgear's additions at the end.
+struct Options {
+  // -- exclusive modes (see docs/protocol.md) --------------------------------
+  bool multiserver_mode = false;    ///< many senders -> one receiver (patterns 1, 2)
+  bool multiclient_mode = false;    ///< one sender -> many receivers (patterns 1, 2)
+  bool bidirectional_mode = false;  ///< receiver returns data with each reply (patterns 0, 1)
+  bool force_terminate = false;     ///< sender close() does not wait for the receiver
+  std::string filter;               ///< SUB prefix filter in multi-server PUB/SUB
+
+  // -- secure mode -------------------------------------------------------------
+  SecureMode secure_mode = SecureMode::grasslands;
+  std::string custom_cert_location;  ///< key store base folder; empty = home directory
+  bool overwrite_cert = false;       ///< sender: regenerate the key store
+
+  // -- compression, seed style (OpenCV codecs) --------------------------------
+  std::string compression_format;          ///< "", ".jpg", ".jpeg", ".png", ".bmp"
+  std::vector<int> compression_param;      ///< sender: cv::imencode parameters
+  std::optional<int> compression_decode_flag;  ///< receiver: cv::imdecode flag (int compression_param)
+
+  // -- compression, latest vidgear style (TurboJPEG) --------------------------
+  bool jpeg_compression = false;               ///< encode frames as JPEG
+  std::string jpeg_compression_colorspace = "BGR";  ///< pixel layout of the frames given to send()
+  int jpeg_compression_quality = 90;           ///< 10..100
+  bool jpeg_compression_fastdct = true;
+  bool jpeg_compression_fastupsample = false;
+
+  // -- ZeroMQ send/recv behaviour ----------------------------------------------
+  /// ZeroMQ flags for every send. Only 0 or 1 (ZMQ_DONTWAIT) mean something:
+  /// with 1, send() never waits for the socket; a frame the socket cannot take
+  /// at once is not sent (SendStatus::would_block).
+  int flag = 0;
+  /// true: the payload is copied into a ZeroMQ message, the Mat can be changed
+  /// as soon as send() returns. false (default, as vidgear): zero-copy — ZeroMQ
+  /// holds a reference to the Mat's buffer until it has sent it. Do not write
+  /// into that buffer meanwhile: with patterns 0/1 over tcp/ipc the receiver's
+  /// reply proves the bytes left, so it is free once send() returns; with
+  /// PUB/SUB or inproc give each frame its own Mat, or set track or copy.
+  bool copy = false;
+  /// With copy=false: send() returns only once ZeroMQ has released the frame's
+  /// buffer (or request_timeout passed), so the caller may reuse it at once.
+  bool track = false;
+
+  // -- timeouts and retries (latest vidgear) ----------------------------------
+  /// Patterns 0/1: how long a sender waits for each reply (and for a full
+  /// socket to take a frame). Key/value form: seconds (int or float > 0).
+  Milliseconds request_timeout{4000};
+  /// Patterns 0/1: timeouts in a row a sender tolerates before send() throws
+  /// PeerLostError; -1 retries forever. Each timeout resets the socket.
+  int max_retries = 3;
+  /// Pattern 2: a receiver that hears nothing for this long ends the stream.
+  std::optional<Milliseconds> subscriber_timeout;
+
+  // -- netgear additions --------------------------------------------------------
+  /// Any pattern: a receiver that hears nothing for this long ends the stream.
+  /// Unset: 3 x request_timeout x max_retries for patterns 0/1 (as vidgear;
+  /// never when max_retries is -1), subscriber_timeout for pattern 2.
+  std::optional<Milliseconds> receive_timeout;
+  /// Receiver queue capacity in frames (>= 1).
+  std::size_t queue_size = 16;
+  /// Receiver overflow policy. Unset: block for patterns 0/1, drop_oldest for
+  /// PUB/SUB (a publisher cannot be paced, so block is refused there).
+  std::optional<OverflowPolicy> overflow_policy;
+  /// Largest message a receiver accepts, in bytes (ZMQ_MAXMSGSIZE); a larger
+  /// one drops the sender's connection. -1 = no limit.
+  std::int64_t max_message_size = std::int64_t{1} << 30;
+
+  /// Sets one option from its vidgear key and a JSON value ("copy", true).
+  /// Keys are matched exactly after trimming spaces; `bidectional_mode` (the
+  /// seed's spelling) is accepted for bidirectional_mode. Throws OptionError
+  /// naming the key for an unknown key, a wrong type or an invalid value.
+  void set(std::string_view key, const nlohmann::json& value);
+
+  /// Builds Options from a JSON object of key/value pairs (see set()).
+  static Options from_json(const nlohmann::json& object);
+
+  /// Every key set() accepts, in documentation order.
+  static const std::vector<std::string_view>& keys();
+};
+
+/// One port or a list of ports, as vidgear's `port` parameter takes them.
+struct PortSpec {
+  PortSpec() = default;                              ///< unset: "5555"
+  PortSpec(int port);                                // NOLINT: vidgear accepts ints
+  PortSpec(std::string port);                        // NOLINT
+  PortSpec(const char* port);                        // NOLINT
+  PortSpec(std::vector<std::string> ports);          // NOLINT: a list, for multi modes
+  PortSpec(std::initializer_list<int> ports);        // NOLINT
+
+  std::vector<std::string> values;  ///< empty when unset
+  bool is_list = false;             ///< given as a list (required by multi modes)
+};
+
+/// Everything a Sender or Receiver is made from.
+struct Settings {
+  /// Unset: "localhost" for a sender, "*" for a receiver.
+  std::optional<std::string> address;
+  PortSpec port;
+  Protocol protocol = Protocol::tcp;
+  Pattern pattern = Pattern::pair;
+  /// Turn on the `netgear` spdlog logger for this object (silent otherwise).
+  bool logging = false;
+  Options options;
+
+  /// Checks the whole combination for the given role; throws OptionError
+  /// naming the first bad field.
+  void validate(Role role) const;
+
+  /// The address this role uses (default applied).
+  [[nodiscard]] std::string effective_address(Role role) const;
+  /// The ports this role uses (default "5555" applied).
+  [[nodiscard]] std::vector<std::string> effective_ports() const;
+};
+
+}  // namespace netgear

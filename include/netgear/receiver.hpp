@@ -1,0 +1,100 @@
+#pragma once
+/// \file
+/// Receiver: the receiving side of a stream (vidgear's "Client", receive_mode=True).
+///
+/// A Receiver binds its endpoint and owns one I/O thread that reads the
+/// socket, replies to the sender (patterns 0/1), decodes frames and queues
+/// them for recv(). The queue is bounded; what happens when it is full is the
+/// overflow policy. Frames already queued are delivered before end of stream.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "netgear/frame.hpp"
+#include "netgear/options.hpp"
+
+namespace netgear {
+
+/// One delivered frame and what came with it.
+struct Received {
+  Frame frame;
+  nlohmann::json message;  ///< the sender's message; null if none
+  nlohmann::json port;     ///< multi-server: the sender's port label; null otherwise
+  /// Sequence number stamped by a netgear sender (vidgear senders have none).
+  std::optional<std::uint64_t> seq;
+  /// When a netgear sender sent it (its system clock).
+  std::optional<std::chrono::system_clock::time_point> sent_at;
+  /// When the I/O thread finished reading it (this system clock).
+  std::chrono::system_clock::time_point received_at;
+};
+
+/// Why a receiver's stream ended.
+enum class EndReason {
+  none,         ///< not ended
+  terminated,   ///< the sender(s) sent the termination message
+  timed_out,    ///< nothing arrived for receive_timeout
+  closed,       ///< close() was called
+  failed,       ///< the I/O thread hit an unrecoverable socket error (logged)
+};
+
+/// Counters of a Receiver.
+struct ReceiverStats {
+  std::uint64_t received = 0;   ///< valid frames read from the socket
+  std::uint64_t delivered = 0;  ///< frames returned by recv()
+  std::uint64_t dropped = 0;    ///< frames discarded by the overflow policy
+  std::uint64_t bad = 0;        ///< malformed messages dropped (logged)
+  std::uint64_t bytes = 0;      ///< payload bytes of valid frames
+  std::size_t queued = 0;       ///< frames waiting for recv() now
+};
+
+/// The receiving side of a stream. Move-only; the destructor calls close().
+///
+/// Thread-safety: recv() from one thread at a time; stats(), ended() and
+/// close() from any thread. close() wakes a blocked recv(), which then
+/// returns nullopt.
+class Receiver {
+ public:
+  /// Validates the settings, binds and starts the I/O thread. Throws
+  /// OptionError for invalid settings, SetupError if binding fails.
+  explicit Receiver(Settings settings);
+  ~Receiver();
+  Receiver(Receiver&&) noexcept;
+  Receiver& operator=(Receiver&&) noexcept;
+  Receiver(const Receiver&) = delete;
+  Receiver& operator=(const Receiver&) = delete;
+
+  /// The next frame, waiting as long as the stream lasts. nullopt once the
+  /// stream has ended (termination, receive_timeout, close()) and every
+  /// queued frame has been delivered.
+  [[nodiscard]] std::optional<Received> recv();
+
+  /// Like recv() but waits at most `wait`; nullopt also when the wait passes
+  /// (then ended() tells the two apart).
+  [[nodiscard]] std::optional<Received> recv_for(std::chrono::milliseconds wait);
+
+  /// Data attached to the reply to the next frame (bidirectional mode).
+  void set_return_data(nlohmann::json data);
+
+  /// Stops the I/O thread and closes the socket (linger 0); queued frames are
+  /// discarded. Returns promptly from any state; idempotent; never throws.
+  void close() noexcept;
+
+  [[nodiscard]] bool ended() const noexcept;
+  [[nodiscard]] EndReason end_reason() const noexcept;
+  /// Bound endpoints with wildcard ports resolved ("tcp://127.0.0.1:41234").
+  [[nodiscard]] std::vector<std::string> endpoints() const;
+  [[nodiscard]] ReceiverStats stats() const;
+  [[nodiscard]] const Settings& settings() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace netgear

@@ -1,0 +1,85 @@
+#pragma once
+/// \file
+/// Sender: the sending side of a stream (vidgear's "Server", receive_mode=False).
+///
+/// A Sender connects to the receiver's endpoint (the receiver binds, as in
+/// vidgear) and sends one two-part message per frame: a JSON header and the
+/// payload. With patterns 0/1 each send() waits for the receiver's reply;
+/// with PUB/SUB it does not.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "netgear/frame.hpp"
+#include "netgear/options.hpp"
+
+namespace netgear {
+
+/// What became of one send().
+enum class SendStatus {
+  delivered,    ///< the receiver replied (patterns 0/1)
+  queued,       ///< handed to ZeroMQ, no reply expected (PUB/SUB)
+  dropped,      ///< PUB/SUB: the receiver is not keeping up; the frame was not sent
+  would_block,  ///< flag=1 (DONTWAIT) and the socket could not take the frame now
+  timed_out,    ///< no reply within request_timeout; the socket was reset, the frame may be lost
+  interrupted,  ///< close() was called while send() waited; the frame may not have arrived
+};
+
+/// Result of Sender::send().
+struct SendResult {
+  SendStatus status = SendStatus::queued;
+  /// The receiver's reply: its text for a plain reply, or the data it returned
+  /// in bidirectional mode. Null when there was no reply.
+  nlohmann::json reply;
+};
+
+/// Counters of a Sender, for statistics.
+struct SenderStats {
+  std::uint64_t frames_sent = 0;     ///< frames handed to ZeroMQ
+  std::uint64_t bytes_sent = 0;      ///< payload bytes handed to ZeroMQ
+  std::uint64_t replies = 0;         ///< replies received
+  std::uint64_t dropped = 0;         ///< PUB/SUB frames not sent because the receiver lagged
+  std::uint64_t timeouts = 0;        ///< replies that did not come in time
+};
+
+/// The sending side of a stream. Move-only; the destructor calls close().
+///
+/// Thread-safety: send() from one thread at a time. close() and the
+/// destructor may be called from any thread, also while send() waits; the
+/// waiting send() then returns promptly.
+class Sender {
+ public:
+  /// Validates the settings and connects. Throws OptionError for invalid
+  /// settings and SetupError if the endpoint cannot be connected.
+  explicit Sender(Settings settings);
+  ~Sender();
+  Sender(Sender&&) noexcept;
+  Sender& operator=(Sender&&) noexcept;
+  Sender(const Sender&) = delete;
+  Sender& operator=(const Sender&) = delete;
+
+  /// Sends a frame (and an optional JSON message) and, for patterns 0/1, waits
+  /// up to request_timeout for the receiver's reply.
+  /// Throws FrameError for an empty or unsupported frame, ModeError after
+  /// close(), PeerLostError when max_retries replies in a row did not come.
+  [[nodiscard]] SendResult send(const Frame& frame, const nlohmann::json& message = nullptr);
+
+  /// Ends the stream: sends the termination message (pattern 1: waits up to
+  /// request_timeout / 5 for its reply) and closes the socket. Returns within
+  /// about request_timeout / 5 + 1 s in every state; idempotent; never throws.
+  void close() noexcept;
+
+  /// The endpoints this sender connects to.
+  [[nodiscard]] std::vector<std::string> endpoints() const;
+  [[nodiscard]] SenderStats stats() const;
+  [[nodiscard]] const Settings& settings() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace netgear

@@ -1,0 +1,188 @@
+#include "netgear/options.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <utility>
+
+#include "netgear/error.hpp"
+
+namespace netgear {
+namespace {
+
+using json = nlohmann::json;
+
+std::string type_problem(const json& value, std::string_view wanted) {
+  return "expected " + std::string(wanted) + ", got " + std::string(value.type_name()) + " " + value.dump();
+}
+
+bool as_bool(std::string_view key, const json& v) {
+  if (!v.is_boolean()) throw OptionError(std::string(key), type_problem(v, "true or false"));
+  return v.get<bool>();
+}
+
+long long as_int(std::string_view key, const json& v) {
+  if (!v.is_number_integer()) throw OptionError(std::string(key), type_problem(v, "an integer"));
+  return v.get<long long>();
+}
+
+long long as_int_in(std::string_view key, const json& v, long long lo, long long hi) {
+  auto n = as_int(key, v);
+  if (n < lo || n > hi)
+    throw OptionError(std::string(key),
+                      std::to_string(n) + " is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  return n;
+}
+
+std::string as_string(std::string_view key, const json& v) {
+  if (!v.is_string()) throw OptionError(std::string(key), type_problem(v, "a string"));
+  return v.get<std::string>();
+}
+
+// Seconds given as an int or float > 0, as vidgear's timeouts; kept in ms.
+Milliseconds as_seconds(std::string_view key, const json& v) {
+  if (!v.is_number()) throw OptionError(std::string(key), type_problem(v, "a number of seconds"));
+  double s = v.get<double>();
+  if (!(s > 0) || !std::isfinite(s) || s > 1e7)
+    throw OptionError(std::string(key), v.dump() + " is not a positive number of seconds");
+  return Milliseconds(std::max<long long>(1, std::llround(s * 1000.0)));
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+constexpr std::string_view kColorspaces[] = {"RGB",  "BGR",  "RGBX", "BGRX", "XBGR", "XRGB",
+                                             "GRAY", "RGBA", "BGRA", "ABGR", "ARGB", "CMYK"};
+
+std::string colorspace(std::string_view key, const std::string& name) {
+  std::string upper = name;
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  for (auto cs : kColorspaces)
+    if (upper == cs) return upper;
+  throw OptionError(std::string(key), "'" + name + "' is not a colorspace; use one of RGB, BGR, RGBX, BGRX, XBGR, "
+                                      "XRGB, GRAY, RGBA, BGRA, ABGR, ARGB, CMYK");
+}
+
+using Setter = std::function<void(Options&, std::string_view, const json&)>;
+
+// The one table from vidgear's option keys to typed fields.
+const std::vector<std::pair<std::string_view, Setter>>& table() {
+  static const std::vector<std::pair<std::string_view, Setter>> t = {
+      {"multiserver_mode", [](Options& o, auto k, const json& v) { o.multiserver_mode = as_bool(k, v); }},
+      {"multiclient_mode", [](Options& o, auto k, const json& v) { o.multiclient_mode = as_bool(k, v); }},
+      {"bidirectional_mode", [](Options& o, auto k, const json& v) { o.bidirectional_mode = as_bool(k, v); }},
+      {"force_terminate", [](Options& o, auto k, const json& v) { o.force_terminate = as_bool(k, v); }},
+      {"filter", [](Options& o, auto k, const json& v) { o.filter = as_string(k, v); }},
+      {"secure_mode",
+       [](Options& o, auto k, const json& v) { o.secure_mode = static_cast<SecureMode>(as_int_in(k, v, 0, 2)); }},
+      {"custom_cert_location", [](Options& o, auto k, const json& v) { o.custom_cert_location = as_string(k, v); }},
+      {"overwrite_cert", [](Options& o, auto k, const json& v) { o.overwrite_cert = as_bool(k, v); }},
+      {"compression_format",
+       [](Options& o, auto k, const json& v) {
+         auto f = lower(as_string(k, v));
+         if (!f.empty() && f != ".jpg" && f != ".jpeg" && f != ".png" && f != ".bmp")
+           throw OptionError(std::string(k), "'" + f + "' is not a format; use .jpg, .jpeg, .png or .bmp");
+         o.compression_format = f;
+       }},
+      {"compression_param",
+       [](Options& o, auto k, const json& v) {
+         if (v.is_number_integer()) {  // receiver: cv::imdecode flag
+           o.compression_decode_flag = static_cast<int>(as_int(k, v));
+           return;
+         }
+         if (!v.is_array())
+           throw OptionError(std::string(k), type_problem(v, "a list of ints (sender) or an int (receiver)"));
+         o.compression_param.clear();
+         for (const auto& p : v) o.compression_param.push_back(static_cast<int>(as_int(k, p)));
+       }},
+      {"jpeg_compression",
+       [](Options& o, auto k, const json& v) {
+         if (v.is_string()) {  // vidgear: a colorspace name turns it on with that layout
+           o.jpeg_compression_colorspace = colorspace(k, v.get<std::string>());
+           o.jpeg_compression = true;
+         } else {
+           o.jpeg_compression = as_bool(k, v);
+         }
+       }},
+      {"jpeg_compression_colorspace",
+       [](Options& o, auto k, const json& v) { o.jpeg_compression_colorspace = colorspace(k, as_string(k, v)); }},
+      {"jpeg_compression_quality",
+       [](Options& o, auto k, const json& v) {
+         if (v.is_number_float()) {
+           double q = v.get<double>();
+           if (!(q >= 10 && q <= 100)) throw OptionError(std::string(k), v.dump() + " is out of range [10, 100]");
+           o.jpeg_compression_quality = static_cast<int>(q);
+           return;
+         }
+         o.jpeg_compression_quality = static_cast<int>(as_int_in(k, v, 10, 100));
+       }},
+      {"jpeg_compression_fastdct", [](Options& o, auto k, const json& v) { o.jpeg_compression_fastdct = as_bool(k, v); }},
+      {"jpeg_compression_fastupsample",
+       [](Options& o, auto k, const json& v) { o.jpeg_compression_fastupsample = as_bool(k, v); }},
+      {"flag",
+       [](Options& o, auto k, const json& v) {
+         o.flag = static_cast<int>(as_int(k, v));
+         if (o.flag != 0 && o.flag != 1)
+           throw OptionError(std::string(k), std::to_string(o.flag) + " is not supported; use 0 or 1 (ZMQ_DONTWAIT)");
+       }},
+      {"copy", [](Options& o, auto k, const json& v) { o.copy = as_bool(k, v); }},
+      {"track", [](Options& o, auto k, const json& v) { o.track = as_bool(k, v); }},
+      {"request_timeout", [](Options& o, auto k, const json& v) { o.request_timeout = as_seconds(k, v); }},
+      {"max_retries",
+       [](Options& o, auto k, const json& v) { o.max_retries = static_cast<int>(as_int_in(k, v, -1, 1'000'000)); }},
+      {"subscriber_timeout", [](Options& o, auto k, const json& v) { o.subscriber_timeout = as_seconds(k, v); }},
+      {"receive_timeout", [](Options& o, auto k, const json& v) { o.receive_timeout = as_seconds(k, v); }},
+      {"queue_size",
+       [](Options& o, auto k, const json& v) { o.queue_size = static_cast<std::size_t>(as_int_in(k, v, 1, 1'000'000)); }},
+      {"overflow_policy",
+       [](Options& o, auto k, const json& v) { o.overflow_policy = overflow_policy_from_string(as_string(k, v)); }},
+      {"max_message_size",
+       [](Options& o, auto k, const json& v) {
+         o.max_message_size = as_int_in(k, v, -1, std::numeric_limits<std::int64_t>::max());
+       }},
+  };
+  return t;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+void Options::set(std::string_view raw_key, const json& value) {
+  std::string_view key = trim(raw_key);
+  if (key == "bidectional_mode") key = "bidirectional_mode";  // the seed's spelling
+  for (const auto& [name, setter] : table()) {
+    if (name == key) {
+      setter(*this, name, value);
+      return;
+    }
+  }
+  std::string known;
+  for (const auto& [name, setter] : table()) known += (known.empty() ? "" : ", ") + std::string(name);
+  throw OptionError(std::string(key), "unknown option; known options are: " + known);
+}
+
+Options Options::from_json(const json& object) {
+  if (object.is_null()) return {};
+  if (!object.is_object()) throw OptionError("options", type_problem(object, "an object of option: value pairs"));
+  Options o;
+  for (const auto& [key, value] : object.items()) o.set(key, value);
+  return o;
+}
+
+const std::vector<std::string_view>& Options::keys() {
+  static const std::vector<std::string_view> k = [] {
+    std::vector<std::string_view> names;
+    for (const auto& [name, setter] : table()) names.push_back(name);
+    return names;
+  }();
+  return k;
+}
+
+}  // namespace netgear

@@ -1,0 +1,95 @@
+#include <algorithm>
+#include <charconv>
+
+#include "netgear/error.hpp"
+#include "netgear/options.hpp"
+
+namespace netgear {
+
+PortSpec::PortSpec(int port) : values{std::to_string(port)} {}
+PortSpec::PortSpec(std::string port) : values{std::move(port)} {}
+PortSpec::PortSpec(const char* port) : values{std::string(port)} {}
+PortSpec::PortSpec(std::vector<std::string> ports) : values(std::move(ports)), is_list(true) {}
+PortSpec::PortSpec(std::initializer_list<int> ports) : is_list(true) {
+  for (int p : ports) values.push_back(std::to_string(p));
+}
+
+std::string Settings::effective_address(Role role) const {
+  if (address) return *address;
+  return role == Role::sender ? "localhost" : "*";
+}
+
+std::vector<std::string> Settings::effective_ports() const {
+  return port.values.empty() ? std::vector<std::string>{"5555"} : port.values;
+}
+
+namespace {
+
+void require(bool ok, const char* key, const std::string& problem) {
+  if (!ok) throw OptionError(key, problem);
+}
+
+void not_yet(bool used, const char* key, const char* issue) {
+  require(!used, key, std::string("is not implemented in this netgear version yet (") + issue + ")");
+}
+
+void validate_tcp_port(const std::string& port, Role role) {
+  if (port == "*" || port == "0") {
+    require(role == Role::receiver, "port", "'" + port + "' (any free port) only makes sense on a receiver, which binds");
+    return;
+  }
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  require(ec == std::errc() && end == port.data() + port.size() && value >= 1 && value <= 65535, "port",
+          "'" + port + "' is not a TCP port (1-65535, or * / 0 on a receiver for any free port)");
+}
+
+}  // namespace
+
+void Settings::validate(Role role) const {
+  const Options& o = options;
+  const bool pubsub = pattern == Pattern::pub_sub;
+
+  // Combinations vidgear refuses too.
+  require(!(o.multiserver_mode && o.multiclient_mode), "multiclient_mode",
+          "cannot be combined with multiserver_mode; pick one");
+  require(!(o.multiserver_mode && pattern == Pattern::pair), "multiserver_mode",
+          "needs pattern 1 (REQ/REP) or 2 (PUB/SUB), not 0 (PAIR)");
+  require(!(o.multiclient_mode && pattern == Pattern::pair), "multiclient_mode",
+          "needs pattern 1 (REQ/REP) or 2 (PUB/SUB), not 0 (PAIR)");
+  require(!(o.bidirectional_mode && pubsub), "bidirectional_mode",
+          "needs pattern 0 (PAIR) or 1 (REQ/REP): PUB/SUB has no reply channel");
+
+  // Features of later milestones: refuse them loudly rather than ignore them.
+  not_yet(o.multiserver_mode, "multiserver_mode", "see docs/protocol.md");
+  not_yet(o.multiclient_mode, "multiclient_mode", "see docs/protocol.md");
+  not_yet(o.bidirectional_mode, "bidirectional_mode", "see docs/protocol.md");
+  not_yet(o.force_terminate, "force_terminate", "see docs/protocol.md");
+  not_yet(o.secure_mode != SecureMode::grasslands, "secure_mode", "see docs/protocol.md");
+  not_yet(!o.compression_format.empty(), "compression_format", "see docs/protocol.md");
+  not_yet(o.jpeg_compression, "jpeg_compression", "see docs/protocol.md");
+
+  require(o.filter.empty() || (o.multiserver_mode && pubsub), "filter",
+          "only applies to multi-server mode with pattern 2 (PUB/SUB)");
+  require(!o.overwrite_cert || o.secure_mode != SecureMode::grasslands, "overwrite_cert",
+          "only applies with secure_mode 1 or 2");
+  require(o.custom_cert_location.empty() || o.secure_mode != SecureMode::grasslands, "custom_cert_location",
+          "only applies with secure_mode 1 or 2");
+  require(!(pubsub && o.overflow_policy == OverflowPolicy::block), "overflow_policy",
+          "'block' cannot pace a PUB/SUB publisher; use drop_oldest or latest_only");
+  require(!((protocol == Protocol::pgm || protocol == Protocol::epgm) && !pubsub), "protocol",
+          std::string(to_string(protocol)) + " (multicast) only works with pattern 2 (PUB/SUB)");
+
+  // Address and ports.
+  require(!address || !address->empty(), "address", "is empty");
+  const auto ports = effective_ports();
+  const bool multi = o.multiserver_mode || o.multiclient_mode;
+  require(!port.is_list || multi, "port",
+          "a list of ports needs multiserver_mode (receiver) or multiclient_mode (sender)");
+  for (const auto& p : ports) {
+    require(!p.empty(), "port", "is empty");
+    if (protocol == Protocol::tcp) validate_tcp_port(p, role);
+  }
+}
+
+}  // namespace netgear

@@ -1,0 +1,116 @@
+#include "transport/sockets.hpp"
+
+#include <cerrno>
+
+#include "netgear/error.hpp"
+
+namespace netgear::transport {
+namespace {
+
+// The socket types of the three patterns, per role (WIRE.md section 2.1).
+zmq::socket_type sender_type(Pattern pattern) {
+  switch (pattern) {
+    case Pattern::pair: return zmq::socket_type::pair;
+    case Pattern::req_rep: return zmq::socket_type::req;
+    case Pattern::pub_sub: return zmq::socket_type::xpub;
+  }
+  return zmq::socket_type::pair;
+}
+
+zmq::socket_type receiver_type(Pattern pattern) {
+  switch (pattern) {
+    case Pattern::pair: return zmq::socket_type::pair;
+    case Pattern::req_rep: return zmq::socket_type::rep;
+    case Pattern::pub_sub: return zmq::socket_type::sub;
+  }
+  return zmq::socket_type::pair;
+}
+
+std::string explain(const zmq::error_t& e, const std::string& endpoint) {
+  std::string hint;
+  if (e.num() == EADDRINUSE) hint = " (another process or socket already uses it)";
+  if (e.num() == EPROTONOSUPPORT) hint = " (this libzmq was built without that transport)";
+  if (e.num() == ENODEV) hint = " (no such network interface)";
+  return endpoint + ": " + e.what() + hint;
+}
+
+}  // namespace
+
+std::string make_endpoint(Protocol protocol, const std::string& address, const std::string& port) {
+  const std::string p = (protocol == Protocol::tcp && port == "0") ? "*" : port;
+  return std::string(to_string(protocol)) + "://" + address + ":" + p;
+}
+
+zmq::socket_t open_sender_socket(zmq::context_t& ctx, Pattern pattern, const std::vector<std::string>& endpoints) {
+  zmq::socket_t socket(ctx, sender_type(pattern));
+  socket.set(zmq::sockopt::linger, 0);  // raised deliberately for the termination message only
+  if (pattern == Pattern::req_rep) {
+    socket.set(zmq::sockopt::req_relaxed, 1);
+    socket.set(zmq::sockopt::req_correlate, 1);
+  }
+  if (pattern == Pattern::pub_sub) {
+    socket.set(zmq::sockopt::sndhwm, 1);
+    socket.set(zmq::sockopt::xpub_nodrop, 1);
+  }
+  for (const auto& endpoint : endpoints) {
+    try {
+      socket.connect(endpoint);
+    } catch (const zmq::error_t& e) {
+      throw SetupError("netgear: send mode failed to connect " + explain(e, endpoint));
+    }
+  }
+  return socket;
+}
+
+zmq::socket_t open_receiver_socket(zmq::context_t& ctx, Pattern pattern, const std::vector<std::string>& endpoints,
+                                   const Options& options, std::vector<std::string>& bound) {
+  zmq::socket_t socket(ctx, receiver_type(pattern));
+  socket.set(zmq::sockopt::linger, 0);
+  socket.set(zmq::sockopt::maxmsgsize, options.max_message_size);
+  if (pattern == Pattern::pub_sub) {
+    socket.set(zmq::sockopt::rcvhwm, 1);
+    socket.set(zmq::sockopt::subscribe, options.filter);
+  }
+  bound.clear();
+  for (const auto& endpoint : endpoints) {
+    try {
+      socket.bind(endpoint);
+    } catch (const zmq::error_t& e) {
+      throw SetupError("netgear: receive mode failed to bind " + explain(e, endpoint));
+    }
+    bound.push_back(socket.get(zmq::sockopt::last_endpoint));
+  }
+  return socket;
+}
+
+WaitResult wait_for(zmq::socket_t& socket, short events, const Waker* waker, Deadline deadline) {
+  zmq::pollitem_t items[2] = {{socket.handle(), 0, events, 0}, {nullptr, waker ? waker->fd() : -1, ZMQ_POLLIN, 0}};
+  const int count = waker ? 2 : 1;
+  for (;;) {
+    long timeout_ms = -1;
+    if (deadline) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now()).count();
+      timeout_ms = left > 0 ? static_cast<long>(left) : 0;
+    }
+    int n = zmq_poll(items, count, timeout_ms);
+    if (n < 0) {
+      if (zmq_errno() == EINTR) continue;
+      throw zmq::error_t();
+    }
+    if (waker && (items[1].revents & ZMQ_POLLIN)) return WaitResult::woken;
+    if (items[0].revents & events) return WaitResult::ready;
+    if (deadline && Clock::now() >= *deadline) return WaitResult::timed_out;
+  }
+}
+
+bool recv_all(zmq::socket_t& socket, std::vector<zmq::message_t>& parts) {
+  parts.clear();
+  do {
+    zmq::message_t part;
+    if (!socket.recv(part, zmq::recv_flags::dontwait)) return !parts.empty();
+    parts.push_back(std::move(part));
+  } while (parts.back().more());
+  return true;
+}
+
+}  // namespace netgear::transport

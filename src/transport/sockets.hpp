@@ -1,0 +1,48 @@
+#pragma once
+// Sockets per pattern and role, endpoints, bind/connect with clear errors, and
+// the one blocking primitive everything uses: wait on a socket (and a Waker)
+// until a deadline. No netgear message format here.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "netgear/options.hpp"
+#include "netgear/types.hpp"
+#include "transport/waker.hpp"
+
+namespace netgear::transport {
+
+using Clock = std::chrono::steady_clock;
+using Deadline = std::optional<Clock::time_point>;  ///< nullopt: wait forever
+
+/// `<protocol>://<address>:<port>` (vidgear's form for every protocol); a
+/// port of "0" on tcp becomes "*" (any free port).
+std::string make_endpoint(Protocol protocol, const std::string& address, const std::string& port);
+
+/// Socket of a sender: PAIR; REQ with REQ_RELAXED and REQ_CORRELATE; or XPUB
+/// with SNDHWM 1 and XPUB_NODROP (a SUB sees a PUB; a lagging receiver makes
+/// send fail with EAGAIN, which netgear counts, instead of a silent drop).
+/// Connected to every endpoint; throws SetupError naming the endpoint.
+zmq::socket_t open_sender_socket(zmq::context_t& ctx, Pattern pattern, const std::vector<std::string>& endpoints);
+
+/// Socket of a receiver: PAIR, REP, or SUB with RCVHWM 1 subscribed to "".
+/// Bound to every endpoint; `bound` receives the endpoints with wildcard
+/// ports resolved. Throws SetupError naming the endpoint.
+zmq::socket_t open_receiver_socket(zmq::context_t& ctx, Pattern pattern, const std::vector<std::string>& endpoints,
+                                   const Options& options, std::vector<std::string>& bound);
+
+enum class WaitResult { ready, timed_out, woken };
+
+/// Waits until `socket` has `events` (ZMQ_POLLIN / ZMQ_POLLOUT), `waker` is
+/// signalled, or `deadline` passes. Never spins; EINTR is retried.
+WaitResult wait_for(zmq::socket_t& socket, short events, const Waker* waker, Deadline deadline);
+
+/// Reads every part of the next message without blocking (the caller waited
+/// for POLLIN). Returns false if no message was there.
+bool recv_all(zmq::socket_t& socket, std::vector<zmq::message_t>& parts);
+
+}  // namespace netgear::transport

@@ -1,0 +1,77 @@
+#pragma once
+// The first part of every NetGear message: a JSON header. Pure functions, no
+// sockets: encode what we send, decode and validate what we receive.
+// docs/protocol.md describes the format; ../shared/WIRE.md the vidgear facts.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace netgear::wire {
+
+/// A message from the network that breaks the protocol. what() says how.
+class WireError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// How a frame's payload is encoded, as the header's `compression` key says.
+struct Compression {
+  enum class Kind {
+    raw,        ///< `false` (vidgear >= 0.2) or `""` (0.1.x): raw array bytes
+    extension,  ///< 0.1.x OpenCV codec: ".jpg", ".jpeg", ".png", ".bmp"
+    jpeg,       ///< vidgear >= 0.2.1: {"dct", "ups", "colorspace"}, TurboJPEG
+  };
+  Kind kind = Kind::raw;
+  bool raw_as_string = false;  ///< raw written as "" (a 0.1.x sender)
+  std::string extension;       ///< Kind::extension
+  bool dct = true;             ///< Kind::jpeg: sender used fast DCT
+  bool ups = false;            ///< Kind::jpeg: sender used fast upsampling
+  std::string colorspace = "BGR";  ///< Kind::jpeg
+
+  [[nodiscard]] bool is_raw() const noexcept { return kind == Kind::raw; }
+};
+
+/// Header of a frame message.
+struct FrameHeader {
+  Compression compression;
+  nlohmann::json message;         ///< application data (null if none)
+  std::string pattern = "0";      ///< the sender's pattern, as a string
+  std::string dtype;              ///< numpy dtype name; may be "" when compressed
+  /// numpy shape; nullopt when the header says "" (compressed, vidgear >= 0.2.1).
+  std::optional<std::vector<std::size_t>> shape;
+  nlohmann::json port;            ///< multi-server: the sender's port label (null = absent)
+  std::optional<std::uint64_t> seq;      ///< netgear extension `netgear_seq`
+  std::optional<std::int64_t> sent_ns;   ///< netgear extension `netgear_sent_ns` (unix ns)
+};
+
+/// Header of a termination message (`{"terminate_flag": true[, "port": p]}`).
+struct Termination {
+  nlohmann::json port;  ///< multi-server: the sender's port label (null = absent)
+};
+
+using Header = std::variant<FrameHeader, Termination>;
+
+/// Largest number of dimensions accepted in a shape (OpenCV's CV_MAX_DIM).
+inline constexpr std::size_t max_dims = 32;
+
+/// Encodes a frame header the way vidgear >= 0.2 orders it (port first when
+/// present), with Python's separators, followed by the netgear extension keys.
+/// Raw frames say `"compression": false` (falsy for 0.1.x, expected by latest).
+std::string encode_header(const FrameHeader& header);
+
+/// Encodes a termination header.
+std::string encode_termination(const Termination& termination);
+
+/// Decodes and validates a header. Accepts everything vidgear 0.1.x and
+/// 0.3.x emit. Throws WireError naming the bad key for anything else.
+Header decode_header(std::string_view text);
+
+}  // namespace netgear::wire
