@@ -32,7 +32,7 @@ struct Sender::Impl {
   int timeouts_in_row = 0;         // guarded by io
   std::uint64_t next_seq = 0;      // guarded by io
 
-  std::atomic<std::uint64_t> frames_sent{0}, bytes_sent{0}, replies{0}, dropped{0}, timeouts{0};
+  std::atomic<std::uint64_t> frames_sent{0}, bytes_sent{0}, replies{0}, dropped{0}, timeouts{0}, subscriptions{0};
 
   explicit Impl(Settings s) : settings(std::move(s)), log(detail::make_logger(settings.logging)) {
     settings.validate(Role::sender);
@@ -52,10 +52,24 @@ struct Sender::Impl {
     socket = transport::open_sender_socket(*ctx, settings.pattern, endpoints);
   }
 
-  // XPUB passes subscriptions up; drain them so they never pile up.
+  // XPUB passes subscriptions up (first byte 1) and unsubscriptions (0);
+  // drain them so they never pile up, counting the subscriptions.
   void drain_subscriptions() {
     zmq::message_t msg;
     while (socket.recv(msg, zmq::recv_flags::dontwait)) {
+      if (msg.size() > 0 && *static_cast<const unsigned char*>(msg.data()) == 1) ++subscriptions;
+    }
+  }
+
+  bool wait_for_receiver(Milliseconds timeout) {
+    std::lock_guard lock(io);
+    if (settings.pattern != Pattern::pub_sub) return !closed;
+    const auto deadline = Clock::now() + timeout;
+    for (;;) {
+      if (closed || closing) return false;
+      drain_subscriptions();
+      if (subscriptions > 0) return true;
+      if (transport::wait_for(socket, ZMQ_POLLIN, &waker, deadline) != WaitResult::ready) return false;
     }
   }
 
@@ -209,6 +223,10 @@ SendResult Sender::send(const Frame& frame, const nlohmann::json& message) {
   return impl_->send(frame, message);
 }
 
+bool Sender::wait_for_receiver(std::chrono::milliseconds timeout) {
+  return impl_ && impl_->wait_for_receiver(timeout);
+}
+
 void Sender::close() noexcept {
   if (impl_) impl_->close();
 }
@@ -217,7 +235,8 @@ std::vector<std::string> Sender::endpoints() const { return impl_ ? impl_->endpo
 
 SenderStats Sender::stats() const {
   if (!impl_) return {};
-  return {impl_->frames_sent, impl_->bytes_sent, impl_->replies, impl_->dropped, impl_->timeouts};
+  return {impl_->frames_sent, impl_->bytes_sent,    impl_->replies,
+          impl_->dropped,     impl_->timeouts,      impl_->subscriptions};
 }
 
 const Settings& Sender::settings() const noexcept { return impl_->settings; }

@@ -43,6 +43,7 @@ struct SenderStats {
   std::uint64_t replies = 0;         ///< replies received
   std::uint64_t dropped = 0;         ///< PUB/SUB frames not sent because the receiver lagged
   std::uint64_t timeouts = 0;        ///< replies that did not come in time
+  std::uint64_t subscriptions = 0;   ///< PUB/SUB: subscriptions seen from receivers
 };
 
 /// The sending side of a stream. Move-only; the destructor calls close().
@@ -66,6 +67,12 @@ class Sender {
   /// Throws FrameError for an empty or unsupported frame, ModeError after
   /// close(), PeerLostError when max_retries replies in a row did not come.
   [[nodiscard]] SendResult send(const Frame& frame, const nlohmann::json& message = nullptr);
+
+  /// PUB/SUB: waits until a receiver has subscribed (frames sent before that
+  /// reach nobody — ZeroMQ's "slow joiner"). Returns false if `timeout`
+  /// passed or close() was called first. Patterns 0/1 queue frames until the
+  /// receiver connects, so this returns true at once for them.
+  bool wait_for_receiver(std::chrono::milliseconds timeout);
 
   /// Ends the stream: sends the termination message (pattern 1: waits up to
   /// request_timeout / 5 for its reply) and closes the socket. Returns within

@@ -1,0 +1,35 @@
+#pragma once
+// Helpers for netgear's tests: deterministic frames, unique endpoints,
+// waiting on a condition with a deadline (never a bare sleep).
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <opencv2/core/mat.hpp>
+
+#include "netgear/frame.hpp"
+#include "netgear/options.hpp"
+
+namespace netgear::test {
+
+/// A frame whose every element is (index + seed) % 127 in the given dtype,
+/// the same content tests/interop/vidgear_peer.py makes for frame `seed`.
+Frame pattern_frame(const std::vector<std::size_t>& shape, Dtype dtype, int seed);
+
+/// True if `frame` holds exactly pattern_frame(frame.shape(), frame.dtype(), seed).
+bool is_pattern_frame(const Frame& frame, int seed);
+
+/// Settings for a receiver on 127.0.0.1 with any free port (tcp), or a
+/// unique ipc path / inproc name.
+Settings receiver_settings(Protocol protocol, Pattern pattern);
+
+/// Settings for a sender aimed at `endpoint` (as a receiver reported it).
+Settings sender_settings_for(const std::string& endpoint, Pattern pattern);
+
+/// Polls `condition` until it holds or `timeout` passes; returns its last value.
+bool eventually(const std::function<bool()>& condition,
+                std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+}  // namespace netgear::test

@@ -1,0 +1,53 @@
+#include <gtest/gtest.h>
+
+#include <opencv2/core.hpp>
+
+#include "netgear/error.hpp"
+#include "netgear/frame.hpp"
+
+namespace netgear {
+namespace {
+
+TEST(Frame, ShapeFollowsTheMat) {
+  EXPECT_EQ(Frame(cv::Mat(480, 640, CV_8UC3)).shape(), (std::vector<std::size_t>{480, 640, 3}));
+  EXPECT_EQ(Frame(cv::Mat(480, 640, CV_32FC1)).shape(), (std::vector<std::size_t>{480, 640}));
+  EXPECT_EQ(Frame(cv::Mat(2, 2, CV_64FC(7))).shape(), (std::vector<std::size_t>{2, 2, 7}));
+  int sizes[] = {2, 3, 4};
+  EXPECT_EQ(Frame(cv::Mat(3, sizes, CV_16UC2)).shape(), (std::vector<std::size_t>{2, 3, 4, 2}));
+}
+
+TEST(Frame, DtypeFollowsTheDepth) {
+  EXPECT_EQ(Frame(cv::Mat(1, 1, CV_8S)).dtype(), Dtype::int8);
+  EXPECT_EQ(Frame(cv::Mat(1, 1, CV_16F)).dtype(), Dtype::float16);
+  EXPECT_EQ(Frame(cv::Mat(1, 1, CV_64F)).dtype(), Dtype::float64);
+}
+
+TEST(Frame, ExplicitShapeIsChecked) {
+  cv::Mat m(1, 12, CV_8U);
+  EXPECT_NO_THROW(Frame(m, {3, 4}, Dtype::boolean));
+  EXPECT_THROW(Frame(m, {3, 5}, Dtype::uint8), FrameError);
+  EXPECT_THROW(Frame(m, {3, 2}, Dtype::uint16), FrameError);
+}
+
+TEST(Frame, ContiguousCopiesOnlyARegionOfInterest) {
+  cv::Mat big(10, 10, CV_8UC3, cv::Scalar(1, 2, 3));
+  Frame whole(big);
+  EXPECT_EQ(whole.contiguous().mat().data, big.data);
+  Frame roi(big(cv::Rect(2, 2, 4, 3)));
+  auto c = roi.contiguous();
+  EXPECT_TRUE(c.mat().isContinuous());
+  EXPECT_NE(c.mat().data, big.data);
+  EXPECT_EQ(c.byte_size(), 4u * 3u * 3u);
+}
+
+TEST(Dtype, NamesRoundTrip) {
+  for (auto d : {Dtype::uint8, Dtype::int8, Dtype::uint16, Dtype::int16, Dtype::int32, Dtype::float16,
+                 Dtype::float32, Dtype::float64, Dtype::boolean})
+    EXPECT_EQ(dtype_from_name(dtype_name(d)), d);
+  EXPECT_EQ(dtype_from_name("<u2"), Dtype::uint16);
+  EXPECT_EQ(dtype_from_name("=f8"), Dtype::float64);
+  EXPECT_FALSE(dtype_from_name("int64"));
+}
+
+}  // namespace
+}  // namespace netgear

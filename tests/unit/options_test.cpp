@@ -1,0 +1,157 @@
+// Options and Settings: every bad key, type, value or combination names itself.
+#include <gtest/gtest.h>
+
+#include "netgear/error.hpp"
+#include "netgear/options.hpp"
+
+namespace netgear {
+namespace {
+
+using json = nlohmann::json;
+
+std::string error_key(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const OptionError& e) {
+    EXPECT_NE(std::string(e.what()).find(e.key()), std::string::npos) << "message must name the key: " << e.what();
+    return e.key();
+  }
+  return "<no error>";
+}
+
+TEST(Options, VidgearKeysSetTypedFields) {
+  auto o = Options::from_json({{"copy", true},
+                               {"track", true},
+                               {"flag", 1},
+                               {"request_timeout", 2.5},
+                               {"max_retries", 5},
+                               {"subscriber_timeout", 3},
+                               {"compression_param", json::array({1, 90})},
+                               {"jpeg_compression_quality", 75},
+                               {" queue_size ", 4},
+                               {"overflow_policy", "latest_only"}});
+  EXPECT_TRUE(o.copy);
+  EXPECT_TRUE(o.track);
+  EXPECT_EQ(o.flag, 1);
+  EXPECT_EQ(o.request_timeout, Milliseconds(2500));
+  EXPECT_EQ(o.max_retries, 5);
+  EXPECT_EQ(o.subscriber_timeout, Milliseconds(3000));
+  EXPECT_EQ(o.compression_param, (std::vector<int>{1, 90}));
+  EXPECT_EQ(o.jpeg_compression_quality, 75);
+  EXPECT_EQ(o.queue_size, 4u);
+  EXPECT_EQ(o.overflow_policy, OverflowPolicy::latest_only);
+}
+
+TEST(Options, SeedMisspellingIsAccepted) {
+  Options o;
+  o.set("bidectional_mode", true);
+  EXPECT_TRUE(o.bidirectional_mode);
+}
+
+TEST(Options, ReceiverCompressionParamIsADecodeFlag) {
+  auto o = Options::from_json({{"compression_param", -1}});
+  EXPECT_EQ(o.compression_decode_flag, -1);
+}
+
+TEST(Options, JpegCompressionColorspaceString) {
+  auto o = Options::from_json({{"jpeg_compression", "rgb"}});
+  EXPECT_TRUE(o.jpeg_compression);
+  EXPECT_EQ(o.jpeg_compression_colorspace, "RGB");
+}
+
+TEST(Options, UnknownKeyIsAnErrorNamingIt) {
+  EXPECT_EQ(error_key([] { Options::from_json({{"bidirectonal_mode", true}}); }), "bidirectonal_mode");
+}
+
+TEST(Options, WrongTypesAndRangesAreErrorsNamingTheKey) {
+  EXPECT_EQ(error_key([] { Options::from_json({{"copy", 1}}); }), "copy");
+  EXPECT_EQ(error_key([] { Options::from_json({{"secure_mode", 3}}); }), "secure_mode");
+  EXPECT_EQ(error_key([] { Options::from_json({{"request_timeout", 0}}); }), "request_timeout");
+  EXPECT_EQ(error_key([] { Options::from_json({{"request_timeout", "4"}}); }), "request_timeout");
+  EXPECT_EQ(error_key([] { Options::from_json({{"jpeg_compression_quality", 5}}); }), "jpeg_compression_quality");
+  EXPECT_EQ(error_key([] { Options::from_json({{"compression_format", ".gif"}}); }), "compression_format");
+  EXPECT_EQ(error_key([] { Options::from_json({{"flag", 2}}); }), "flag");
+  EXPECT_EQ(error_key([] { Options::from_json({{"max_retries", -2}}); }), "max_retries");
+  EXPECT_EQ(error_key([] { Options::from_json({{"overflow_policy", "newest"}}); }), "overflow_policy");
+  EXPECT_EQ(error_key([] { Options::from_json({{"jpeg_compression", "YUV"}}); }), "jpeg_compression");
+  EXPECT_EQ(error_key([] { Options::from_json(json::array({1})); }), "options");
+}
+
+Settings settings(Pattern p, Options o = {}) {
+  Settings s;
+  s.pattern = p;
+  s.options = std::move(o);
+  return s;
+}
+
+TEST(Settings, Defaults) {
+  Settings s;
+  EXPECT_EQ(s.effective_address(Role::sender), "localhost");
+  EXPECT_EQ(s.effective_address(Role::receiver), "*");
+  EXPECT_EQ(s.effective_ports(), std::vector<std::string>{"5555"});
+  EXPECT_NO_THROW(s.validate(Role::sender));
+  EXPECT_NO_THROW(s.validate(Role::receiver));
+}
+
+TEST(Settings, CombinationsVidgearRefusesAreErrors) {
+  Options multi;
+  multi.multiserver_mode = true;
+  EXPECT_EQ(error_key([&] { settings(Pattern::pair, multi).validate(Role::receiver); }), "multiserver_mode");
+  Options both = multi;
+  both.multiclient_mode = true;
+  EXPECT_EQ(error_key([&] { settings(Pattern::req_rep, both).validate(Role::receiver); }), "multiclient_mode");
+  Options bidi;
+  bidi.bidirectional_mode = true;
+  EXPECT_EQ(error_key([&] { settings(Pattern::pub_sub, bidi).validate(Role::sender); }), "bidirectional_mode");
+}
+
+TEST(Settings, NetgearRefusesConflicts) {
+  Options block;
+  block.overflow_policy = OverflowPolicy::block;
+  EXPECT_EQ(error_key([&] { settings(Pattern::pub_sub, block).validate(Role::receiver); }), "overflow_policy");
+  auto pgm = settings(Pattern::pair);
+  pgm.protocol = Protocol::pgm;
+  EXPECT_EQ(error_key([&] { pgm.validate(Role::sender); }), "protocol");
+  Options filter;
+  filter.filter = "x";
+  EXPECT_EQ(error_key([&] { settings(Pattern::pub_sub, filter).validate(Role::receiver); }), "filter");
+}
+
+TEST(Settings, PortsAreChecked) {
+  auto s = settings(Pattern::pair);
+  s.port = "99999";
+  EXPECT_EQ(error_key([&] { s.validate(Role::receiver); }), "port");
+  s.port = "*";
+  EXPECT_NO_THROW(s.validate(Role::receiver));
+  EXPECT_EQ(error_key([&] { s.validate(Role::sender); }), "port");
+  s.port = PortSpec({5555, 5556});
+  EXPECT_EQ(error_key([&] { s.validate(Role::receiver); }), "port");
+  s.protocol = Protocol::ipc;
+  s.port = "anything";
+  EXPECT_NO_THROW(s.validate(Role::sender));
+}
+
+TEST(Settings, FeaturesNotBuiltYetAreRefusedNotIgnored) {
+  Options secure;
+  secure.secure_mode = SecureMode::stonehouse;
+  EXPECT_EQ(error_key([&] { settings(Pattern::pair, secure).validate(Role::sender); }), "secure_mode");
+  Options jpeg;
+  jpeg.jpeg_compression = true;
+  EXPECT_EQ(error_key([&] { settings(Pattern::pair, jpeg).validate(Role::sender); }), "jpeg_compression");
+}
+
+TEST(Types, ParsersNameTheValidValues) {
+  EXPECT_EQ(pattern_from_int(2), Pattern::pub_sub);
+  EXPECT_EQ(error_key([] { pattern_from_int(3); }), "pattern");
+  EXPECT_EQ(protocol_from_string("ipc"), Protocol::ipc);
+  try {
+    protocol_from_string("udp");
+    FAIL();
+  } catch (const OptionError& e) {
+    EXPECT_NE(std::string(e.what()).find("draft"), std::string::npos);
+  }
+  EXPECT_EQ(error_key([] { protocol_from_string("http"); }), "protocol");
+}
+
+}  // namespace
+}  // namespace netgear
