@@ -31,6 +31,7 @@ struct Sender::Impl {
   bool peer_lost = false;          // guarded by io: retries exhausted
   int timeouts_in_row = 0;         // guarded by io
   std::uint64_t next_seq = 0;      // guarded by io
+  std::optional<std::string> termination_ack;  // guarded by io
 
   std::atomic<std::uint64_t> frames_sent{0}, bytes_sent{0}, replies{0}, dropped{0}, timeouts{0}, subscriptions{0};
 
@@ -186,7 +187,7 @@ struct Sender::Impl {
       auto ack_deadline = Clock::now() + settings.options.request_timeout / 5;
       if (transport::wait_for(socket, ZMQ_POLLIN, nullptr, ack_deadline) == WaitResult::ready) {
         std::vector<zmq::message_t> parts;
-        transport::recv_all(socket, parts);
+        if (transport::recv_all(socket, parts)) termination_ack = parts.front().to_string();
       }
     }
   }
@@ -229,6 +230,12 @@ bool Sender::wait_for_receiver(std::chrono::milliseconds timeout) {
 
 void Sender::close() noexcept {
   if (impl_) impl_->close();
+}
+
+std::optional<std::string> Sender::termination_reply() const {
+  if (!impl_) return std::nullopt;
+  std::lock_guard lock(impl_->io);
+  return impl_->termination_ack;
 }
 
 std::vector<std::string> Sender::endpoints() const { return impl_ ? impl_->endpoints : std::vector<std::string>{}; }

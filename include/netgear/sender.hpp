@@ -10,6 +10,9 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -78,6 +81,10 @@ class Sender {
   /// request_timeout / 5 for its reply) and closes the socket. Returns within
   /// about request_timeout / 5 + 1 s in every state; idempotent; never throws.
   void close() noexcept;
+
+  /// Pattern 1: the receiver's acknowledgement of the termination message,
+  /// once close() has returned; nullopt if none came (or another pattern).
+  [[nodiscard]] std::optional<std::string> termination_reply() const;
 
   /// The endpoints this sender connects to.
   [[nodiscard]] std::vector<std::string> endpoints() const;

@@ -65,7 +65,9 @@ class PeerResult:
 
     def describe(self):
         """Short diagnostic text for assertion messages."""
-        return f"{self.name}: rc={self.returncode} stderr:\n{self.stderr}"
+        tail = "\n".join(json.dumps(r)[:300] for r in self.records[-5:])
+        return (f"{self.name}: rc={self.returncode}, {len(self.records)} stdout lines, "
+                f"last:\n{tail}\nstderr:\n{self.stderr}")
 
 
 @dataclass

@@ -21,20 +21,28 @@ PATTERNS = (0, 1, 2)
 DTYPES = ("uint8", "uint16", "float32", "int8", "float64")
 SHAPES = ((4, 5, 3), (7, 9), (2, 3, 4, 5))
 MESSAGES = ({"a": [1, 2], "b": "x"}, [1, "two", None], "hello")
-FRAMES = 5
+FRAMES = 5            # patterns 0/1: every frame arrives, in order
+FRAMES_PUBSUB = 20    # pattern 2: early frames may be lost (subscription still in flight)
+PACE_MS = 5           # pattern 2: 20 x 5 ms leaves the subscription 100 ms even on a busy machine
 RAW_TIMEOUT = 10.0
 
 
+def frames_for(pattern):
+    return FRAMES_PUBSUB if pattern == 2 else FRAMES
+
+
 def exchange(spawn, pattern, dtype, shape, message=None, send_flavour="0.1",
-             recv_flavour="0.1", frames=FRAMES, await_peer=True, expect=None):
+             recv_flavour="0.1", frames=None, await_peer=True, expect=None):
     """python recv (binder) <- python send (connector); returns (recv, send) results."""
+    frames = frames or frames_for(pattern)
     recv_argv = python_peer_argv("recv", recv_flavour, pattern, timeout=PEER_TIMEOUT,
                                  dtype=dtype, shape=shape, expect=expect)
 
     def send_argv(endpoint):
         return python_peer_argv("send", send_flavour, pattern, endpoint=endpoint,
                                 frames=frames, dtype=dtype, shape=shape, message=message,
-                                timeout=PEER_TIMEOUT, await_peer=await_peer and pattern == 2)
+                                timeout=PEER_TIMEOUT, await_peer=await_peer and pattern == 2,
+                                pace_ms=PACE_MS if pattern == 2 else None)
 
     return run_exchange(spawn, recv_argv, send_argv)
 
@@ -42,10 +50,11 @@ def exchange(spawn, pattern, dtype, shape, message=None, send_flavour="0.1",
 def check_exchange(recv, send, pattern, dtype, shape, message, send_flavour, recv_flavour):
     """Frames arrived intact, replies have the receiver flavour's texts, headers the sender's."""
     assert_clean_exit(recv, send)
-    assert_frames(recv, pattern, FRAMES, dtype, shape, message)
-    assert_replies(send, pattern, FRAMES, DATA_REPLY_RE[recv_flavour],
+    sent = frames_for(pattern)
+    assert_frames(recv, pattern, sent, dtype, shape, message)
+    assert_replies(send, pattern, sent, DATA_REPLY_RE[recv_flavour],
                    {TERM_REPLY[recv_flavour]})
-    data_replies = set(send.summary["replies"][:FRAMES])
+    data_replies = set(send.summary["replies"][:sent])
     assert len(data_replies) <= 1, "device id must be fixed per run"
     compression = "" if send_flavour == "0.1" else False
     for frame in recv.frames:
@@ -181,10 +190,12 @@ def test_sender_bytes_match_capture(spawn, zctx, flavour, pattern, message, capt
     if pattern == 2:
         sock.setsockopt(zmq.SUBSCRIBE, b"")
     port = sock.bind_to_random_port("tcp://127.0.0.1")
-    frames = 3
+    frames = frames_for(pattern)
     sender = spawn(python_peer_argv("send", flavour, pattern, endpoint=endpoint_for(port),
                                     frames=frames, dtype="uint8", shape=(4, 5, 3),
-                                    message=message, timeout=PEER_TIMEOUT, await_peer=pattern == 2),
+                                    message=message, timeout=PEER_TIMEOUT,
+                                    await_peer=pattern == 2,
+                                    pace_ms=PACE_MS if pattern == 2 else None),
                    "send")
     received, last_rid = [], None
     while True:

@@ -39,10 +39,13 @@ Deliberate, wire-invisible deviations from vidgear (all for testability)
 * 0.3.x ``close()`` polls 800 ms for a reply even in pattern 0 (where none ever comes); we only
   wait in pattern 1, where the reply is part of the protocol.
 * Pattern 2 (PUB, no flow control): ``--pace-ms`` (default 2) sleeps between sends, standing in
-  for the application's frame rate; without it HWM=1 makes the PUB drop most frames and possibly
-  the termination.  ``--await-peer`` (opt-in) waits, via a socket monitor and bounded by
-  ``--timeout``, for the ZMTP handshake before the first send, narrowing the slow-joiner window
-  (vidgear does not do this; the early frames it loses are simply dropped by the PUB).
+  for the application's frame rate; without it HWM=1 makes the PUB drop most frames.  Before the
+  termination it pauses ``--term-delay-ms`` (default 50): a PUB silently drops a message while
+  the previous one still sits in its HWM=1 queue, and a lost termination leaves the receiver
+  waiting (vidgear has the same hazard; a real application rarely closes 2 ms after a frame).
+* ``--await-peer`` (opt-in, pattern 2) waits, via a socket monitor bounded by ``--timeout``, for
+  the ZMTP handshake before the first send, narrowing the slow-joiner window (vidgear does not;
+  frames sent before the subscription reaches the PUB are dropped by it, with or without this).
 
 Frame i (0-based) is ``((arange(prod(shape), int64) + i) % 127).astype(dtype).reshape(shape)``.
 
@@ -248,7 +251,7 @@ def run_send(args):
             if args.pattern in (0, 1):
                 replies.append(read_reply(sock, args.timeout, f"reply to frame {index}"))
         if args.pattern == 2 and args.frames > 0:
-            time.sleep(args.pace_ms / 1000.0)
+            time.sleep(max(args.pace_ms, args.term_delay_ms) / 1000.0)
         sock.send_json({"terminate_flag": True})
         if args.pattern == 1:
             replies.append(read_reply(sock, args.timeout, "reply to the termination"))
@@ -408,6 +411,8 @@ def build_parser():
     send.add_argument("--shape", type=parse_shape, required=True)
     send.add_argument("--message", default=None, help="JSON value put in every header")
     send.add_argument("--pace-ms", type=float, default=2.0, help="pattern 2: pause between sends")
+    send.add_argument("--term-delay-ms", type=float, default=50.0,
+                      help="pattern 2: pause before the termination message")
     send.add_argument("--await-peer", action="store_true",
                       help="pattern 2: wait for the ZMTP handshake before the first send")
 
