@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential make cmake ninja-build pkg-config git
   libzmq3-dev cppzmq-dev libsodium-dev
   libopencv-dev
   libturbojpeg0-dev

@@ -1,0 +1,33 @@
+# One command each: `make demo` runs the loopback demo, `make test` runs every
+# test. Both install what is missing (Debian packages) and build first.
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= 2
+PYTHON ?= /usr/bin/python3
+
+.PHONY: all deps configure build test demo bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja: | deps
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DNETGEAR_PYTHON=$(PYTHON)
+
+configure: $(BUILD_DIR)/build.ninja
+
+build: deps configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+demo: build
+	$(BUILD_DIR)/tools/netgear_demo
+
+bench: build
+	$(BUILD_DIR)/bench/netgear_bench_throughput
+
+clean:
+	rm -rf $(BUILD_DIR)
