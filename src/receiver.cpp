@@ -127,6 +127,8 @@ struct Receiver::Impl {
     }
     if (std::holds_alternative<wire::Termination>(header)) {
       if (settings.pattern == Pattern::req_rep) reply(wire::termination_reply);
+      // A netgear publisher waits for this before closing (see Sender::close).
+      if (settings.pattern == Pattern::pub_sub) socket.set(zmq::sockopt::unsubscribe, settings.options.filter);
       log->info("receiver: the sender ended the stream after {} frames", received.load());
       return true;
     }

@@ -33,7 +33,8 @@ struct Sender::Impl {
   std::uint64_t next_seq = 0;      // guarded by io
   std::optional<std::string> termination_ack;  // guarded by io
 
-  std::atomic<std::uint64_t> frames_sent{0}, bytes_sent{0}, replies{0}, dropped{0}, timeouts{0}, subscriptions{0};
+  std::atomic<std::uint64_t> frames_sent{0}, bytes_sent{0}, replies{0}, dropped{0}, timeouts{0};
+  std::atomic<std::int64_t> subscribers{0};  // PUB/SUB: subscribe minus unsubscribe messages
 
   explicit Impl(Settings s) : settings(std::move(s)), log(detail::make_logger(settings.logging)) {
     settings.validate(Role::sender);
@@ -53,12 +54,14 @@ struct Sender::Impl {
     socket = transport::open_sender_socket(*ctx, settings.pattern, endpoints);
   }
 
-  // XPUB passes subscriptions up (first byte 1) and unsubscriptions (0);
-  // drain them so they never pile up, counting the subscriptions.
+  // XPUB (verboser) passes up every subscription (first byte 1) and
+  // unsubscription (0, also when a receiver disconnects); drain them so they
+  // never pile up, keeping the count of receivers.
   void drain_subscriptions() {
     zmq::message_t msg;
     while (socket.recv(msg, zmq::recv_flags::dontwait)) {
-      if (msg.size() > 0 && *static_cast<const unsigned char*>(msg.data()) == 1) ++subscriptions;
+      if (msg.size() == 0) continue;
+      subscribers += *static_cast<const unsigned char*>(msg.data()) == 1 ? 1 : -1;
     }
   }
 
@@ -69,7 +72,7 @@ struct Sender::Impl {
     for (;;) {
       if (closed || closing) return false;
       drain_subscriptions();
-      if (subscriptions > 0) return true;
+      if (subscribers > 0) return true;
       if (transport::wait_for(socket, ZMQ_POLLIN, &waker, deadline) != WaitResult::ready) return false;
     }
   }
@@ -90,7 +93,7 @@ struct Sender::Impl {
     ++timeouts;
     ++timeouts_in_row;
     const int budget = settings.options.max_retries;
-    if (budget >= 0 && timeouts_in_row > budget) {
+    if (budget >= 0 && timeouts_in_row >= std::max(1, budget)) {  // vidgear: the n-th miss raises
       peer_lost = true;
       throw PeerLostError("netgear: no reply from the receiver at " + endpoints.front() + " within " +
                           std::to_string(settings.options.request_timeout.count()) + " ms, " +
@@ -158,38 +161,54 @@ struct Sender::Impl {
     return result;
   }
 
-  // Sends the termination message, bounded by `bound` in every case.
-  void terminate(Milliseconds bound) {
-    const auto deadline = Clock::now() + bound;
+  // PUB/SUB: ZeroMQ discards data a receiver has not read yet when the
+  // connection closes under it, so after the termination the sender waits for
+  // each netgear receiver to acknowledge it by unsubscribing (a vidgear
+  // receiver never does: then the wait lasts until the deadline).
+  void terminate_pubsub(Clock::time_point deadline) {
     const std::string term = wire::encode_termination({});
-    if (settings.pattern == Pattern::pub_sub) {
-      drain_subscriptions();
-      // XPUB_NODROP says EAGAIN while the receiver's pipe is full: retry until it fits.
-      while (!socket.send(zmq::buffer(term), zmq::send_flags::dontwait)) {
-        if (Clock::now() >= deadline) {
-          log->warn("sender: the receiver did not take the termination message");
-          return;
-        }
-        transport::wait_for(socket, ZMQ_POLLIN, nullptr, Clock::now() + Milliseconds(1));
-        drain_subscriptions();
-      }
-    } else {
-      if (transport::wait_for(socket, ZMQ_POLLOUT, nullptr, deadline) != WaitResult::ready ||
-          !socket.send(zmq::buffer(term), zmq::send_flags::dontwait)) {
-        log->warn("sender: could not send the termination message");
+    drain_subscriptions();
+    if (subscribers <= 0) return;  // nobody to tell
+    // XPUB_NODROP says EAGAIN while a receiver's pipe is full: retry until it fits.
+    while (!socket.send(zmq::buffer(term), zmq::send_flags::dontwait)) {
+      if (Clock::now() >= deadline) {
+        log->warn("sender: the receiver did not take the termination message");
         return;
       }
+      transport::wait_for(socket, ZMQ_POLLIN, nullptr, std::min(deadline, Clock::now() + Milliseconds(1)));
+      drain_subscriptions();
     }
-    // Give ZeroMQ up to `bound` to push it out after close().
-    socket.set(zmq::sockopt::linger, static_cast<int>(bound.count()));
+    while (subscribers > 0 && transport::wait_for(socket, ZMQ_POLLIN, nullptr, deadline) == WaitResult::ready)
+      drain_subscriptions();
+  }
+
+  // PAIR, REQ/REP: one termination message; pattern 1 also reads its acknowledgement.
+  void terminate_lockstep(Clock::time_point deadline) {
+    const std::string term = wire::encode_termination({});
+    if (transport::wait_for(socket, ZMQ_POLLOUT, nullptr, deadline) != WaitResult::ready ||
+        !socket.send(zmq::buffer(term), zmq::send_flags::dontwait)) {
+      log->warn("sender: could not send the termination message");
+      return;
+    }
     if (settings.pattern == Pattern::req_rep) {
       // vidgear reads the receiver's acknowledgement for request_timeout / 5.
-      auto ack_deadline = Clock::now() + settings.options.request_timeout / 5;
+      auto ack_deadline = std::min(deadline, Clock::now() + settings.options.request_timeout / 5);
       if (transport::wait_for(socket, ZMQ_POLLIN, nullptr, ack_deadline) == WaitResult::ready) {
         std::vector<zmq::message_t> parts;
         if (transport::recv_all(socket, parts)) termination_ack = parts.front().to_string();
       }
     }
+  }
+
+  // Sends the termination message; bounded by `bound` in every case.
+  void terminate(Milliseconds bound) {
+    // ZeroMQ may go on pushing the message out for `bound` after close().
+    socket.set(zmq::sockopt::linger, static_cast<int>(bound.count()));
+    const auto deadline = Clock::now() + bound;
+    if (settings.pattern == Pattern::pub_sub)
+      terminate_pubsub(deadline);
+    else
+      terminate_lockstep(deadline);
   }
 
   void close() noexcept {
@@ -242,8 +261,9 @@ std::vector<std::string> Sender::endpoints() const { return impl_ ? impl_->endpo
 
 SenderStats Sender::stats() const {
   if (!impl_) return {};
-  return {impl_->frames_sent, impl_->bytes_sent,    impl_->replies,
-          impl_->dropped,     impl_->timeouts,      impl_->subscriptions};
+  SenderStats stats{impl_->frames_sent, impl_->bytes_sent, impl_->replies, impl_->dropped, impl_->timeouts, 0};
+  stats.receivers = static_cast<std::uint64_t>(std::max<std::int64_t>(0, impl_->subscribers));
+  return stats;
 }
 
 const Settings& Sender::settings() const noexcept { return impl_->settings; }

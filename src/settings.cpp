@@ -68,6 +68,21 @@ void Settings::validate(Role role) const {
   not_yet(o.secure_mode != SecureMode::grasslands, "secure_mode", "see docs/protocol.md");
   not_yet(!o.compression_format.empty(), "compression_format", "see docs/protocol.md");
   not_yet(o.jpeg_compression, "jpeg_compression", "see docs/protocol.md");
+  const Options defaults;
+  not_yet(!o.compression_param.empty() || o.compression_decode_flag, "compression_param", "see docs/protocol.md");
+  not_yet(o.jpeg_compression_quality != defaults.jpeg_compression_quality ||
+              o.jpeg_compression_fastdct != defaults.jpeg_compression_fastdct ||
+              o.jpeg_compression_fastupsample != defaults.jpeg_compression_fastupsample ||
+              o.jpeg_compression_colorspace != defaults.jpeg_compression_colorspace,
+          "jpeg_compression_quality", "the jpeg_compression_* options; see docs/protocol.md");
+
+  // Options that cannot act in this pattern: say so rather than ignore them.
+  require(!o.subscriber_timeout || pubsub, "subscriber_timeout",
+          "only applies to pattern 2 (PUB/SUB); use receive_timeout for patterns 0 and 1");
+  require(!pubsub || (o.request_timeout == defaults.request_timeout && o.max_retries == defaults.max_retries),
+          o.request_timeout != defaults.request_timeout ? "request_timeout" : "max_retries",
+          "only applies to patterns 0 and 1 (PUB/SUB has no reply to wait for); use subscriber_timeout or "
+          "receive_timeout");
 
   require(o.filter.empty() || (o.multiserver_mode && pubsub), "filter",
           "only applies to multi-server mode with pattern 2 (PUB/SUB)");

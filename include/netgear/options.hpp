@@ -71,16 +71,17 @@ struct Options {
   /// Patterns 0/1: how long a sender waits for each reply (and for a full
   /// socket to take a frame). Key/value form: seconds (int or float > 0).
   Milliseconds request_timeout{4000};
-  /// Patterns 0/1: timeouts in a row a sender tolerates before send() throws
-  /// PeerLostError; -1 retries forever. Each timeout resets the socket.
+  /// Patterns 0/1: the max_retries-th missed reply in a row makes send()
+  /// throw PeerLostError (as vidgear; 0 and 1 both give up at the first);
+  /// -1 retries forever. Each miss resets the socket; a reply resets the count.
   int max_retries = 3;
   /// Pattern 2: a receiver that hears nothing for this long ends the stream.
   std::optional<Milliseconds> subscriber_timeout;
 
   // -- netgear additions --------------------------------------------------------
   /// Any pattern: a receiver that hears nothing for this long ends the stream.
-  /// Unset: 3 x request_timeout x max_retries for patterns 0/1 (as vidgear;
-  /// never when max_retries is -1), subscriber_timeout for pattern 2.
+  /// Unset: 3 x request_timeout x max(1, max_retries) for patterns 0/1 (as
+  /// vidgear; no limit when max_retries is -1), subscriber_timeout for pattern 2.
   std::optional<Milliseconds> receive_timeout;
   /// Receiver queue capacity in frames (>= 1).
   std::size_t queue_size = 16;

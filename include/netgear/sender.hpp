@@ -46,7 +46,7 @@ struct SenderStats {
   std::uint64_t replies = 0;         ///< replies received
   std::uint64_t dropped = 0;         ///< PUB/SUB frames not sent because the receiver lagged
   std::uint64_t timeouts = 0;        ///< replies that did not come in time
-  std::uint64_t subscriptions = 0;   ///< PUB/SUB: subscriptions seen from receivers
+  std::uint64_t receivers = 0;       ///< PUB/SUB: receivers subscribed, as of the last send()
 };
 
 /// The sending side of a stream. Move-only; the destructor calls close().

@@ -51,6 +51,10 @@ zmq::socket_t open_sender_socket(zmq::context_t& ctx, Pattern pattern, const std
   if (pattern == Pattern::pub_sub) {
     socket.set(zmq::sockopt::sndhwm, 1);
     socket.set(zmq::sockopt::xpub_nodrop, 1);
+    socket.set(zmq::sockopt::xpub_verboser, 1);  // every (un)subscription, to count receivers
+    // No pipe to a receiver until it is connected, and none kept after it
+    // leaves: no stale frame waits for a reconnect, and leaving unsubscribes.
+    socket.set(zmq::sockopt::immediate, 1);
   }
   for (const auto& endpoint : endpoints) {
     try {

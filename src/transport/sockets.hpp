@@ -25,7 +25,8 @@ std::string make_endpoint(Protocol protocol, const std::string& address, const s
 
 /// Socket of a sender: PAIR; REQ with REQ_RELAXED and REQ_CORRELATE; or XPUB
 /// with SNDHWM 1 and XPUB_NODROP (a SUB sees a PUB; a lagging receiver makes
-/// send fail with EAGAIN, which netgear counts, instead of a silent drop).
+/// send fail with EAGAIN, which netgear counts, instead of a silent drop),
+/// XPUB_VERBOSER and IMMEDIATE (receivers are counted as they come and go).
 /// Connected to every endpoint; throws SetupError naming the endpoint.
 zmq::socket_t open_sender_socket(zmq::context_t& ctx, Pattern pattern, const std::vector<std::string>& endpoints);
 

@@ -98,6 +98,20 @@ INSTANTIATE_TEST_SUITE_P(AllPatternsAndProtocols, Stream,
                                            Case{Protocol::inproc, Pattern::pub_sub}),
                          case_name);
 
+TEST(Stream, PubSubSenderCountsItsReceivers) {
+  auto receiver = std::make_unique<Receiver>(receiver_settings(Protocol::tcp, Pattern::pub_sub));
+  Sender sender(sender_settings_for(receiver->endpoints().front(), Pattern::pub_sub));
+  ASSERT_TRUE(sender.wait_for_receiver(10s));
+  (void)sender.send(pattern_frame({2, 2}, Dtype::uint8, 0));
+  EXPECT_EQ(sender.stats().receivers, 1u);
+  receiver.reset();  // the receiver leaves: its unsubscription reaches the sender
+  EXPECT_TRUE(eventually([&] {
+    (void)sender.send(pattern_frame({2, 2}, Dtype::uint8, 0));
+    return sender.stats().receivers == 0;
+  }));
+  EXPECT_FALSE(sender.wait_for_receiver(50ms));
+}
+
 TEST(Stream, ReplyIsVidgearsAcknowledgement) {
   Link link(Protocol::tcp, Pattern::req_rep);
   auto result = link.sender.send(pattern_frame({2, 2}, Dtype::uint8, 0));

@@ -17,7 +17,7 @@ using Clock = std::chrono::steady_clock;
 Settings sender_to_nowhere(Pattern pattern) {
   auto s = receiver_settings(Protocol::ipc, pattern);
   s.options.request_timeout = 200ms;
-  s.options.max_retries = 1;
+  s.options.max_retries = 2;
   return s;
 }
 

@@ -54,8 +54,10 @@ Settings settings_for_endpoint(const std::string& endpoint, int pattern) {
 int run_send(const Args& a) {
   auto s = settings_for_endpoint(a.endpoint, a.pattern);
   const auto timeout = std::chrono::milliseconds(static_cast<long>(a.timeout * 1000));
-  s.options.request_timeout = timeout;
-  s.options.max_retries = 0;  // the first missing reply is a failure here
+  if (s.pattern != Pattern::pub_sub) {
+    s.options.request_timeout = timeout;
+    s.options.max_retries = 0;  // the first missing reply is a failure here
+  }
   Sender sender(std::move(s));
   if (sender.settings().pattern == Pattern::pub_sub && !sender.wait_for_receiver(timeout)) {
     std::cerr << "no subscriber within the timeout\n";

@@ -131,7 +131,24 @@ TEST(Settings, PortsAreChecked) {
   EXPECT_NO_THROW(s.validate(Role::sender));
 }
 
+TEST(Settings, OptionsThatCannotActInThePatternAreRefused) {
+  Options sub;
+  sub.subscriber_timeout = Milliseconds(100);
+  EXPECT_EQ(error_key([&] { settings(Pattern::req_rep, sub).validate(Role::receiver); }), "subscriber_timeout");
+  EXPECT_NO_THROW(settings(Pattern::pub_sub, sub).validate(Role::receiver));
+  Options retries;
+  retries.max_retries = 7;
+  EXPECT_EQ(error_key([&] { settings(Pattern::pub_sub, retries).validate(Role::sender); }), "max_retries");
+  Options timeout;
+  timeout.request_timeout = Milliseconds(100);
+  EXPECT_EQ(error_key([&] { settings(Pattern::pub_sub, timeout).validate(Role::sender); }), "request_timeout");
+}
+
 TEST(Settings, FeaturesNotBuiltYetAreRefusedNotIgnored) {
+  Options param = Options::from_json({{"compression_param", json::array({1, 90})}});
+  EXPECT_EQ(error_key([&] { settings(Pattern::pair, param).validate(Role::sender); }), "compression_param");
+  Options quality = Options::from_json({{"jpeg_compression_quality", 50}});
+  EXPECT_EQ(error_key([&] { settings(Pattern::pair, quality).validate(Role::sender); }), "jpeg_compression_quality");
   Options secure;
   secure.secure_mode = SecureMode::stonehouse;
   EXPECT_EQ(error_key([&] { settings(Pattern::pair, secure).validate(Role::sender); }), "secure_mode");
