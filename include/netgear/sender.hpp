@@ -78,8 +78,9 @@ class Sender {
   bool wait_for_receiver(std::chrono::milliseconds timeout);
 
   /// Ends the stream: sends the termination message (pattern 1: waits up to
-  /// request_timeout / 5 for its reply) and closes the socket. Returns within
-  /// about request_timeout / 5 + 1 s in every state; idempotent; never throws.
+  /// request_timeout / 5 for its reply; PUB/SUB: waits for netgear receivers
+  /// to acknowledge it) and closes the socket. Returns within
+  /// min(request_timeout, 1 s) in every state; idempotent; never throws.
   void close() noexcept;
 
   /// Pattern 1: the receiver's acknowledgement of the termination message,
