@@ -32,16 +32,23 @@ NetGear::NetGear(std::optional<std::string> address, PortSpec port, const std::s
     : NetGear(std::move(address), std::move(port), protocol, pattern, receive_mode, logging,
               Options::from_json(options)) {}
 
-nlohmann::json NetGear::send(const Frame& frame, const nlohmann::json& message) {
+SendResult NetGear::send(const Frame& frame, const nlohmann::json& message) {
   auto result = sender().send(frame, message);
   // Plain replies are an acknowledgement, not data: vidgear's send() returns None for them.
-  if (!sender().settings().options.bidirectional_mode) return nullptr;
-  return result.status == SendStatus::delivered ? result.reply : nullptr;
+  const auto& o = sender().settings().options;
+  if (!o.bidirectional_mode && !o.multiclient_mode) result.reply = nullptr;
+  return result;
 }
 
 std::optional<Received> NetGear::recv(const nlohmann::json& return_data) {
   auto& r = receiver();
   if (!return_data.is_null()) r.set_return_data(return_data);
+  return r.recv();
+}
+
+std::optional<Received> NetGear::recv(const Frame& return_frame) {
+  auto& r = receiver();
+  r.set_return_data(return_frame);
   return r.recv();
 }
 

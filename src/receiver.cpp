@@ -4,13 +4,14 @@
 #include <mutex>
 #include <thread>
 
+#include "frame_codec.hpp"
 #include "log.hpp"
 #include "netgear/error.hpp"
 #include "queue/bounded_queue.hpp"
+#include "roster.hpp"
 #include "transport/context.hpp"
 #include "transport/sockets.hpp"
 #include "wire/header.hpp"
-#include "wire/payload.hpp"
 #include "wire/reply.hpp"
 
 namespace netgear {
@@ -46,11 +47,15 @@ struct Receiver::Impl {
   queue::BoundedQueue<Received> frames;
   const std::string device_id = wire::make_device_id();
   const std::optional<Milliseconds> silence = silence_limit(settings);
+  const detail::Encoding encoding = detail::encoding_for(settings.options);  // for returned frames
+  const detail::Decoding decoding = detail::decoding_for(settings.options);
+  detail::Roster roster{{}};  // multi-server: I/O thread only
 
   std::atomic<EndReason> end{EndReason::none};
-  std::atomic<std::uint64_t> received{0}, delivered{0}, bad{0}, bytes{0};
+  std::atomic<std::uint64_t> received{0}, delivered{0}, bad{0}, bytes{0}, filtered{0};
   std::mutex return_mutex;
-  nlohmann::json return_data;
+  nlohmann::json return_data;           // guarded by return_mutex
+  std::optional<Frame> return_frame;    // guarded by return_mutex
 
   std::mutex close_mutex;
   bool closed = false;  // guarded by close_mutex
@@ -66,6 +71,9 @@ struct Receiver::Impl {
     for (const auto& port : settings.effective_ports())
       wanted.push_back(transport::make_endpoint(settings.protocol, address, port));
     socket = transport::open_receiver_socket(*ctx, settings.pattern, wanted, settings.options, endpoints);
+    std::vector<std::string> bound_ports;  // wildcards resolved: what senders will stamp
+    for (const auto& e : endpoints) bound_ports.push_back(e.substr(e.rfind(':') + 1));
+    roster = detail::Roster(bound_ports);
     log->info("receiver: {} over {} bound to {} (queue {}, {})", to_string(settings.pattern),
               to_string(settings.protocol), endpoints.front(), settings.options.queue_size,
               to_string(effective_policy(settings)));
@@ -115,40 +123,114 @@ struct Receiver::Impl {
     log->warn("receiver: dropped a malformed message: {}", why);
   }
 
+  [[nodiscard]] const Options& options() const { return settings.options; }
+
+  // The reply to a frame message (patterns 0/1), sent before decoding as
+  // vidgear does. `h` is null when the header was unreadable.
+  void reply_to_frame(const wire::FrameHeader* h) {
+    if (!replies()) return;
+    if (!options().bidirectional_mode && !options().multiclient_mode) {
+      reply(wire::frame_reply(device_id));
+      return;
+    }
+    const nlohmann::json port =
+        options().multiclient_mode ? nlohmann::json(settings.effective_ports().front()) : nlohmann::json(nullptr);
+    nlohmann::json data;
+    std::optional<Frame> frame;
+    if (options().bidirectional_mode) {
+      std::lock_guard lock(return_mutex);
+      data = return_data;
+      frame = return_frame;
+    }
+    if (frame && h && reads_array_replies(*h)) {
+      reply_with_frame(*frame, port);
+      return;
+    }
+    if (frame) log->warn("receiver: this sender cannot take a returned frame (vidgear 0.1.x); replying null");
+    reply(wire::encode_data_reply(frame ? nlohmann::json(nullptr) : data, port));
+  }
+
+  // Two-part array replies exist since vidgear 0.3; a 0.1.x sender (raw
+  // frames say "compression": "") would misread them.
+  static bool reads_array_replies(const wire::FrameHeader& h) {
+    return h.seq.has_value() || h.compression.kind == wire::Compression::Kind::jpeg ||
+           (h.compression.is_raw() && !h.compression.raw_as_string);
+  }
+
+  void reply_with_frame(const Frame& frame, const nlohmann::json& port) {
+    detail::PayloadInfo info;
+    zmq::message_t payload;
+    try {
+      payload = detail::encode_payload(frame, encoding, info);
+    } catch (const std::exception& e) {
+      log->warn("receiver: cannot return the frame: {}", e.what());
+      reply(wire::encode_data_reply(nullptr, port));
+      return;
+    }
+    wire::ArrayReply r{port, info.compression, info.dtype, info.shape};
+    if (!info.compression.is_raw()) {  // vidgear 0.3 writes "" for compressed arrays
+      r.dtype.clear();
+      r.shape.reset();
+    }
+    const auto head = wire::encode_array_reply(r);
+    if (!socket.send(zmq::buffer(head), zmq::send_flags::sndmore | zmq::send_flags::dontwait) ||
+        !socket.send(payload, zmq::send_flags::dontwait))
+      log->warn("receiver: could not send the reply (sender gone?)");
+  }
+
+  // Handles a termination; true when it ends the stream.
+  bool on_termination(const wire::Termination& t) {
+    const bool multiserver = options().multiserver_mode;
+    if (settings.pattern == Pattern::req_rep)
+      reply(multiserver ? wire::multiserver_termination_reply : wire::termination_reply);
+    if (multiserver) {
+      const auto label = detail::Roster::label(t.port);
+      if (!options().filter.empty() && label != options().filter) return false;
+      if (!roster.terminate(label)) {
+        log->info("receiver: the sender on port {} ended its stream", label);
+        return false;
+      }
+    }
+    // A netgear publisher waits for this before closing (see Sender::close).
+    if (settings.pattern == Pattern::pub_sub) socket.set(zmq::sockopt::unsubscribe, "");
+    log->info("receiver: the sender(s) ended the stream after {} frames", received.load());
+    return true;
+  }
+
   // Handles one message; true when it ends the stream.
   bool handle(std::vector<zmq::message_t>& parts) {
     wire::Header header;
     try {
       header = wire::decode_header(parts.front().to_string_view());
     } catch (const wire::WireError& e) {
-      if (replies()) reply(wire::frame_reply(device_id));  // keeps REQ/REP and PAIR senders in step
+      reply_to_frame(nullptr);  // keeps REQ/REP and PAIR senders in step
       reject(e.what());
       return false;
     }
-    if (std::holds_alternative<wire::Termination>(header)) {
-      if (settings.pattern == Pattern::req_rep) reply(wire::termination_reply);
-      // A netgear publisher waits for this before closing (see Sender::close).
-      if (settings.pattern == Pattern::pub_sub) socket.set(zmq::sockopt::unsubscribe, settings.options.filter);
-      log->info("receiver: the sender ended the stream after {} frames", received.load());
-      return true;
-    }
-    // vidgear replies as soon as the payload is read, before decoding.
-    if (replies()) reply(wire::frame_reply(device_id));
+    if (const auto* t = std::get_if<wire::Termination>(&header)) return on_termination(*t);
+
     auto& h = std::get<wire::FrameHeader>(header);
+    reply_to_frame(&h);
     if (parts.size() != 2) {
       reject("a frame message has " + std::to_string(parts.size()) + " parts, not 2");
       return false;
     }
-    if (!h.compression.is_raw()) {
-      reject("compressed frames are not supported by this netgear version yet");
-      return false;
+    if (options().multiserver_mode) {
+      if (h.port.is_null()) {
+        reject("a frame without a 'port' key in multi-server mode");
+        return false;
+      }
+      const auto label = detail::Roster::label(h.port);
+      if (!options().filter.empty() && label != options().filter) {
+        ++filtered;
+        return false;
+      }
+      roster.frame_from(label);
     }
     Received got;
     try {
-      auto dtype = wire::validate_raw(h, parts[1].size());
-      auto payload = std::make_shared<zmq::message_t>(std::move(parts[1]));
-      got.frame = wire::raw_frame(h, dtype, payload->data(), payload);
-    } catch (const wire::WireError& e) {
+      got.frame = detail::decode_payload({h.compression, h.dtype, h.shape}, std::move(parts[1]), decoding);
+    } catch (const std::exception& e) {  // wire::WireError, codec::CodecError
       reject(e.what());
       return false;
     }
@@ -213,6 +295,13 @@ std::optional<Received> Receiver::recv_for(std::chrono::milliseconds wait) {
 void Receiver::set_return_data(nlohmann::json data) {
   std::lock_guard lock(impl_->return_mutex);
   impl_->return_data = std::move(data);
+  impl_->return_frame.reset();
+}
+
+void Receiver::set_return_data(Frame frame) {
+  std::lock_guard lock(impl_->return_mutex);
+  impl_->return_frame = std::move(frame);
+  impl_->return_data = nullptr;
 }
 
 void Receiver::close() noexcept {
@@ -225,7 +314,10 @@ std::vector<std::string> Receiver::endpoints() const { return impl_ ? impl_->end
 
 ReceiverStats Receiver::stats() const {
   if (!impl_) return {};
-  return {impl_->received, impl_->delivered, impl_->frames.dropped(), impl_->bad, impl_->bytes, impl_->frames.size()};
+  ReceiverStats stats{impl_->received, impl_->delivered, impl_->frames.dropped(), impl_->bad,
+                      impl_->bytes,    impl_->frames.size(), 0};
+  stats.filtered = impl_->filtered;
+  return stats;
 }
 
 const Settings& Receiver::settings() const noexcept { return impl_->settings; }

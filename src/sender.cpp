@@ -3,13 +3,12 @@
 #include <atomic>
 #include <mutex>
 
+#include "frame_codec.hpp"
 #include "log.hpp"
 #include "netgear/error.hpp"
 #include "transport/context.hpp"
-#include "transport/frame_message.hpp"
 #include "transport/sockets.hpp"
 #include "wire/header.hpp"
-#include "wire/payload.hpp"
 #include "wire/reply.hpp"
 
 namespace netgear {
@@ -20,6 +19,8 @@ using transport::WaitResult;
 struct Sender::Impl {
   Settings settings;
   std::shared_ptr<spdlog::logger> log;
+  detail::Encoding encoding;
+  detail::Decoding decoding;
   std::shared_ptr<zmq::context_t> ctx = transport::shared_context();
   std::vector<std::string> endpoints;
   zmq::socket_t socket;
@@ -38,10 +39,12 @@ struct Sender::Impl {
 
   explicit Impl(Settings s) : settings(std::move(s)), log(detail::make_logger(settings.logging)) {
     settings.validate(Role::sender);
+    encoding = detail::encoding_for(settings.options);
+    decoding = detail::decoding_for(settings.options);
     const auto address = settings.effective_address(Role::sender);
     for (const auto& port : settings.effective_ports())
       endpoints.push_back(transport::make_endpoint(settings.protocol, address, port));
-    socket = transport::open_sender_socket(*ctx, settings.pattern, endpoints);
+    socket = open_socket();
     log->info("sender: {} over {} to {}", to_string(settings.pattern), to_string(settings.protocol), endpoints.front());
   }
 
@@ -51,7 +54,28 @@ struct Sender::Impl {
   // late reply can never be taken for the next frame's.
   void reset_socket() {
     socket.close();
-    socket = transport::open_sender_socket(*ctx, settings.pattern, endpoints);
+    socket = open_socket();
+  }
+
+  zmq::socket_t open_socket() {
+    transport::SenderTuning tuning;
+    // Multi-client: frames go only to receivers that are connected (a gone one
+    // is skipped, a late one joins), and on PUB/SUB a lagging receiver loses
+    // its own frames instead of holding back the others.
+    tuning.immediate = settings.options.multiclient_mode;
+    tuning.nodrop = !settings.options.multiclient_mode;
+    return transport::open_sender_socket(*ctx, settings.pattern, endpoints, tuning);
+  }
+
+  // vidgear's force close: bidirectional mode turns it on too.
+  [[nodiscard]] bool force_close() const {
+    return settings.options.force_terminate || settings.options.bidirectional_mode;
+  }
+
+  // The sender's port label, stamped into every message in multi-server mode.
+  [[nodiscard]] nlohmann::json port_label() const {
+    if (!settings.options.multiserver_mode) return nullptr;
+    return settings.effective_ports().front();
   }
 
   // XPUB (verboser) passes up every subscription (first byte 1) and
@@ -65,28 +89,48 @@ struct Sender::Impl {
     }
   }
 
-  bool wait_for_receiver(Milliseconds timeout) {
+  bool wait_for_receiver(Milliseconds timeout, std::size_t count) {
     std::lock_guard lock(io);
     if (settings.pattern != Pattern::pub_sub) return !closed;
     const auto deadline = Clock::now() + timeout;
     for (;;) {
       if (closed || closing) return false;
       drain_subscriptions();
-      if (subscribers > 0) return true;
+      if (subscribers >= static_cast<std::int64_t>(count)) return true;
       if (transport::wait_for(socket, ZMQ_POLLIN, &waker, deadline) != WaitResult::ready) return false;
     }
   }
 
-  std::string frame_header(const Frame& frame, const nlohmann::json& message) {
+  std::string frame_header(const detail::PayloadInfo& info, const nlohmann::json& message) {
     wire::FrameHeader h;
+    h.port = port_label();
+    h.compression = info.compression;
     h.message = message;
     h.pattern = std::to_string(static_cast<int>(settings.pattern));
-    wire::describe_raw(frame, h);
+    h.dtype = info.dtype;
+    h.shape = info.shape;
     h.seq = next_seq++;
     h.sent_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
     return wire::encode_header(h);
+  }
+
+  // A reply: text, JSON data (bidirectional, multi-client) or an array in a
+  // second part (vidgear >= 0.3 bidirectional).
+  void read_reply(std::vector<zmq::message_t>& parts, SendResult& result) {
+    if (parts.empty()) return;
+    auto reply = wire::decode_reply(parts.front().to_string_view());
+    result.reply = std::move(reply.data);
+    result.reply_port = std::move(reply.port);
+    if (reply.array && parts.size() == 2) {
+      detail::PayloadInfo info{reply.array->compression, reply.array->dtype, reply.array->shape};
+      try {
+        result.reply_frame = detail::decode_payload(info, std::move(parts[1]), decoding);
+      } catch (const std::exception& e) {
+        log->warn("sender: the returned frame is unreadable: {}", e.what());
+      }
+    }
   }
 
   SendResult on_reply_timeout() {
@@ -100,9 +144,14 @@ struct Sender::Impl {
                           std::to_string(timeouts_in_row) + " times in a row; giving up (max_retries=" +
                           std::to_string(budget) + ")");
     }
-    log->warn("sender: no reply within {} ms; resetting the socket ({} timeouts in a row)",
-              settings.options.request_timeout.count(), timeouts_in_row);
-    reset_socket();
+    // Multi-client REQ keeps its socket: REQ_RELAXED lets it go on to the next
+    // receiver in the round-robin and REQ_CORRELATE drops the laggard's late
+    // reply, so one slow or gone receiver costs its own frames, not everyone's
+    // (a fresh socket would start the round-robin at it again).
+    const bool keep = settings.options.multiclient_mode && settings.pattern == Pattern::req_rep;
+    log->warn("sender: no reply within {} ms; {} ({} timeouts in a row)", settings.options.request_timeout.count(),
+              keep ? "moving on to the next receiver" : "resetting the socket", timeouts_in_row);
+    if (!keep) reset_socket();
     return {SendStatus::timed_out, nullptr};
   }
 
@@ -112,15 +161,15 @@ struct Sender::Impl {
     if (peer_lost) throw PeerLostError("netgear: send() after the receiver was given up as lost");
     if (input.empty()) throw FrameError("netgear: cannot send an empty frame");
 
-    const Frame frame = input.contiguous();
     const Options& o = settings.options;
     const auto deadline = Clock::now() + o.request_timeout;
     const bool dontwait = (o.flag & ZMQ_DONTWAIT) != 0;
     if (settings.pattern == Pattern::pub_sub) drain_subscriptions();
 
-    std::string header = frame_header(frame, message);
     auto tracker = (o.track && !o.copy) ? std::make_shared<transport::ReleaseTracker>() : nullptr;
-    zmq::message_t payload = transport::frame_message(frame, o.copy, tracker);
+    detail::PayloadInfo info;
+    zmq::message_t payload = detail::encode_payload(input, encoding, info, tracker);
+    const std::string header = frame_header(info, message);
 
     if (!dontwait && expects_reply()) {
       switch (transport::wait_for(socket, ZMQ_POLLOUT, &waker, deadline)) {
@@ -130,6 +179,7 @@ struct Sender::Impl {
       }
     }
     // Pattern 2 and flag=1 never wait: XPUB_NODROP/DONTWAIT report a full pipe as EAGAIN.
+    // (Multi-client PUB/SUB drops per lagging receiver inside ZeroMQ instead.)
     if (!socket.send(zmq::buffer(header), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
       if (settings.pattern == Pattern::pub_sub) {
         ++dropped;
@@ -156,41 +206,48 @@ struct Sender::Impl {
     ++replies;
     timeouts_in_row = 0;
     SendResult result{SendStatus::delivered, nullptr};
-    if (!parts.empty()) result.reply = wire::decode_reply(parts.front().to_string_view());
+    read_reply(parts, result);
     log->debug("sender: reply {}", result.reply.dump());
     return result;
   }
+
+  [[nodiscard]] std::string termination() const { return wire::encode_termination({port_label()}); }
 
   // PUB/SUB: ZeroMQ discards data a receiver has not read yet when the
   // connection closes under it, so after the termination the sender waits for
   // each netgear receiver to acknowledge it by unsubscribing (a vidgear
   // receiver never does: then the wait lasts until the deadline).
   void terminate_pubsub(Clock::time_point deadline) {
-    const std::string term = wire::encode_termination({});
+    const std::string term = termination();
     drain_subscriptions();
     if (subscribers <= 0) return;  // nobody to tell
-    // XPUB_NODROP says EAGAIN while a receiver's pipe is full: retry until it fits.
-    while (!socket.send(zmq::buffer(term), zmq::send_flags::dontwait)) {
-      if (Clock::now() >= deadline) {
-        log->warn("sender: the receiver did not take the termination message");
-        return;
-      }
-      transport::wait_for(socket, ZMQ_POLLIN, nullptr, std::min(deadline, Clock::now() + Milliseconds(1)));
-      drain_subscriptions();
+    // XPUB_NODROP says EAGAIN while a receiver's pipe is full: retry until it
+    // fits. Multi-client (lossy) PUB/SUB may drop it for a lagging receiver:
+    // offer it again every 20 ms to those that have not acknowledged yet.
+    const bool lossy = settings.options.multiclient_mode;
+    bool sent = false;
+    while (subscribers > 0 && Clock::now() < deadline) {
+      if (!sent || lossy) sent = socket.send(zmq::buffer(term), zmq::send_flags::dontwait).has_value() || sent;
+      const auto pause = sent ? Milliseconds(20) : Milliseconds(1);
+      if (transport::wait_for(socket, ZMQ_POLLIN, nullptr, std::min(deadline, Clock::now() + pause)) ==
+          WaitResult::ready)
+        drain_subscriptions();
     }
-    while (subscribers > 0 && transport::wait_for(socket, ZMQ_POLLIN, nullptr, deadline) == WaitResult::ready)
-      drain_subscriptions();
+    if (!sent) log->warn("sender: the receiver did not take the termination message");
   }
 
-  // PAIR, REQ/REP: one termination message; pattern 1 also reads its acknowledgement.
+  // PAIR, REQ/REP: one termination message; pattern 1 also reads its
+  // acknowledgement. Multi-client REQ round-robins, so it sends one per receiver.
   void terminate_lockstep(Clock::time_point deadline) {
-    const std::string term = wire::encode_termination({});
-    if (transport::wait_for(socket, ZMQ_POLLOUT, nullptr, deadline) != WaitResult::ready ||
-        !socket.send(zmq::buffer(term), zmq::send_flags::dontwait)) {
-      log->warn("sender: could not send the termination message");
-      return;
-    }
-    if (settings.pattern == Pattern::req_rep) {
+    const std::string term = termination();
+    const std::size_t copies = settings.options.multiclient_mode ? endpoints.size() : 1;
+    for (std::size_t i = 0; i < copies; ++i) {
+      if (transport::wait_for(socket, ZMQ_POLLOUT, nullptr, deadline) != WaitResult::ready ||
+          !socket.send(zmq::buffer(term), zmq::send_flags::dontwait)) {
+        log->warn("sender: could not send the termination message");
+        return;
+      }
+      if (settings.pattern != Pattern::req_rep) continue;
       // vidgear reads the receiver's acknowledgement for request_timeout / 5.
       auto ack_deadline = std::min(deadline, Clock::now() + settings.options.request_timeout / 5);
       if (transport::wait_for(socket, ZMQ_POLLIN, nullptr, ack_deadline) == WaitResult::ready) {
@@ -200,12 +257,26 @@ struct Sender::Impl {
     }
   }
 
+  // force_terminate (and bidirectional mode, as vidgear): one termination,
+  // offered without waiting for room, a reply or an acknowledgement.
+  void terminate_now() {
+    drain_subscriptions_if_pubsub();
+    if (!socket.send(zmq::buffer(termination()), zmq::send_flags::dontwait))
+      log->warn("sender: force_terminate: the termination message could not be queued");
+  }
+
+  void drain_subscriptions_if_pubsub() {
+    if (settings.pattern == Pattern::pub_sub) drain_subscriptions();
+  }
+
   // Sends the termination message; bounded by `bound` in every case.
   void terminate(Milliseconds bound) {
     // ZeroMQ may go on pushing the message out for `bound` after close().
     socket.set(zmq::sockopt::linger, static_cast<int>(bound.count()));
     const auto deadline = Clock::now() + bound;
-    if (settings.pattern == Pattern::pub_sub)
+    if (force_close())
+      terminate_now();
+    else if (settings.pattern == Pattern::pub_sub)
       terminate_pubsub(deadline);
     else
       terminate_lockstep(deadline);
@@ -218,7 +289,8 @@ struct Sender::Impl {
     if (closed) return;
     closed = true;
     try {
-      if (!peer_lost) terminate(std::min(settings.options.request_timeout, Milliseconds(1000)));
+      const auto bound = force_close() ? Milliseconds(100) : std::min(settings.options.request_timeout, Milliseconds(1000));
+      if (!peer_lost) terminate(bound);
       socket.close();
     } catch (const std::exception& e) {
       log->error("sender: close: {}", e.what());
@@ -243,8 +315,8 @@ SendResult Sender::send(const Frame& frame, const nlohmann::json& message) {
   return impl_->send(frame, message);
 }
 
-bool Sender::wait_for_receiver(std::chrono::milliseconds timeout) {
-  return impl_ && impl_->wait_for_receiver(timeout);
+bool Sender::wait_for_receiver(std::chrono::milliseconds timeout, std::size_t count) {
+  return impl_ && impl_->wait_for_receiver(timeout, count);
 }
 
 void Sender::close() noexcept {

@@ -61,20 +61,34 @@ void Settings::validate(Role role) const {
           "needs pattern 0 (PAIR) or 1 (REQ/REP): PUB/SUB has no reply channel");
 
   // Features of later milestones: refuse them loudly rather than ignore them.
-  not_yet(o.multiserver_mode, "multiserver_mode", "see docs/protocol.md");
-  not_yet(o.multiclient_mode, "multiclient_mode", "see docs/protocol.md");
-  not_yet(o.bidirectional_mode, "bidirectional_mode", "see docs/protocol.md");
-  not_yet(o.force_terminate, "force_terminate", "see docs/protocol.md");
   not_yet(o.secure_mode != SecureMode::grasslands, "secure_mode", "see docs/protocol.md");
-  not_yet(!o.compression_format.empty(), "compression_format", "see docs/protocol.md");
-  not_yet(o.jpeg_compression, "jpeg_compression", "see docs/protocol.md");
+
   const Options defaults;
-  not_yet(!o.compression_param.empty() || o.compression_decode_flag, "compression_param", "see docs/protocol.md");
-  not_yet(o.jpeg_compression_quality != defaults.jpeg_compression_quality ||
-              o.jpeg_compression_fastdct != defaults.jpeg_compression_fastdct ||
-              o.jpeg_compression_fastupsample != defaults.jpeg_compression_fastupsample ||
-              o.jpeg_compression_colorspace != defaults.jpeg_compression_colorspace,
-          "jpeg_compression_quality", "the jpeg_compression_* options; see docs/protocol.md");
+  require(!(o.jpeg_compression && !o.compression_format.empty()), "compression_format",
+          "cannot be combined with jpeg_compression; pick one");
+  require(o.compression_param.empty() || !o.compression_format.empty() || role == Role::receiver,
+          "compression_param", "a list of encode parameters needs compression_format");
+  require(role == Role::receiver || o.jpeg_compression ||
+              (o.jpeg_compression_quality == defaults.jpeg_compression_quality &&
+               o.jpeg_compression_colorspace == defaults.jpeg_compression_colorspace),
+          o.jpeg_compression_quality != defaults.jpeg_compression_quality ? "jpeg_compression_quality"
+                                                                           : "jpeg_compression_colorspace",
+          "has no effect unless jpeg_compression is on");
+
+  // Mode topology (vidgear's rules): who takes a list of ports.
+  const bool explicit_port = !port.values.empty();
+  if (o.multiserver_mode) {
+    if (role == Role::receiver)
+      require(port.is_list, "port", "multiserver_mode needs a list of ports on the receiver, one per sender");
+    else
+      require(explicit_port && !port.is_list, "port", "multiserver_mode needs this sender's own single port");
+  }
+  if (o.multiclient_mode) {
+    if (role == Role::sender)
+      require(port.is_list, "port", "multiclient_mode needs a list of ports on the sender, one per receiver");
+    else
+      require(explicit_port && !port.is_list, "port", "multiclient_mode needs this receiver's own single port");
+  }
 
   // Options that cannot act in this pattern: say so rather than ignore them.
   require(!o.subscriber_timeout || pubsub, "subscriber_timeout",

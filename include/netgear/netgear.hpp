@@ -44,14 +44,19 @@ class NetGear {
           int pattern, bool receive_mode, bool logging, const nlohmann::json& options);
 
   /// Send Mode only (ModeError otherwise). Sends a frame with an optional
-  /// message; returns the receiver's returned data in bidirectional mode,
-  /// null otherwise (also when the reply timed out, as vidgear returns None).
-  nlohmann::json send(const Frame& frame, const nlohmann::json& message = nullptr);
+  /// message. The result's `reply` is vidgear's return value: the data the
+  /// receiver returned in bidirectional mode (`reply_frame` if it returned a
+  /// frame; `reply_port` names the receiver in multi-client mode), null
+  /// otherwise and when the reply timed out.
+  SendResult send(const Frame& frame, const nlohmann::json& message = nullptr);
 
   /// Receive Mode only (ModeError otherwise). The next frame with its message
-  /// and metadata; nullopt at end of stream. return_data (bidirectional mode)
-  /// goes back to the sender with the next reply.
+  /// and metadata (`port` in multi-server mode); nullopt at end of stream.
+  /// return_data (bidirectional mode), if not null, goes back to the sender
+  /// with the following replies.
   std::optional<Received> recv(const nlohmann::json& return_data = nullptr);
+  /// Same, returning a frame to the sender (bidirectional mode).
+  std::optional<Received> recv(const Frame& return_frame);
 
   /// Closes the sender (sending the termination) or the receiver. Idempotent.
   void close() noexcept;

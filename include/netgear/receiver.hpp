@@ -51,6 +51,7 @@ struct ReceiverStats {
   std::uint64_t bad = 0;        ///< malformed messages dropped (logged)
   std::uint64_t bytes = 0;      ///< payload bytes of valid frames
   std::size_t queued = 0;       ///< frames waiting for recv() now
+  std::uint64_t filtered = 0;   ///< multi-server PUB/SUB: frames from senders `filter` excludes
 };
 
 /// The receiving side of a stream. Move-only; the destructor calls close().
@@ -78,8 +79,14 @@ class Receiver {
   /// (then ended() tells the two apart).
   [[nodiscard]] std::optional<Received> recv_for(std::chrono::milliseconds wait);
 
-  /// Data attached to the reply to the next frame (bidirectional mode).
+  /// Bidirectional mode: data attached to the reply to every following
+  /// frame until replaced (vidgear's recv(return_data)). The sender gets it
+  /// from send(): SendResult::reply.
   void set_return_data(nlohmann::json data);
+  /// Bidirectional mode: a frame returned with every following reply, JPEG
+  /// compressed when this receiver's jpeg_compression is on (SendResult::
+  /// reply_frame). vidgear 0.1.x senders cannot take one: they get null.
+  void set_return_data(Frame frame);
 
   /// Stops the I/O thread and closes the socket (linger 0); queued frames are
   /// discarded. Returns promptly from any state; idempotent; never throws.

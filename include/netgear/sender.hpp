@@ -35,8 +35,13 @@ enum class SendStatus {
 struct SendResult {
   SendStatus status = SendStatus::queued;
   /// The receiver's reply: its text for a plain reply, or the data it returned
-  /// in bidirectional mode. Null when there was no reply.
+  /// in bidirectional mode (vidgear's send() return value). Null when there
+  /// was no reply.
   nlohmann::json reply;
+  /// A frame the receiver returned (bidirectional mode, vidgear >= 0.3 form).
+  std::optional<Frame> reply_frame;
+  /// Multi-client mode: the port of the receiver that replied.
+  nlohmann::json reply_port;
 };
 
 /// Counters of a Sender, for statistics.
@@ -71,16 +76,19 @@ class Sender {
   /// close(), PeerLostError when max_retries replies in a row did not come.
   [[nodiscard]] SendResult send(const Frame& frame, const nlohmann::json& message = nullptr);
 
-  /// PUB/SUB: waits until a receiver has subscribed (frames sent before that
-  /// reach nobody — ZeroMQ's "slow joiner"). Returns false if `timeout`
-  /// passed or close() was called first. Patterns 0/1 queue frames until the
-  /// receiver connects, so this returns true at once for them.
-  bool wait_for_receiver(std::chrono::milliseconds timeout);
+  /// PUB/SUB: waits until `count` receivers have subscribed (frames sent
+  /// before that reach nobody — ZeroMQ's "slow joiner"). Returns false if
+  /// `timeout` passed or close() was called first. Patterns 0/1 queue frames
+  /// until the receiver connects, so this returns true at once for them.
+  bool wait_for_receiver(std::chrono::milliseconds timeout, std::size_t count = 1);
 
   /// Ends the stream: sends the termination message (pattern 1: waits up to
   /// request_timeout / 5 for its reply; PUB/SUB: waits for netgear receivers
   /// to acknowledge it) and closes the socket. Returns within
   /// min(request_timeout, 1 s) in every state; idempotent; never throws.
+  /// With force_terminate (or bidirectional_mode, as vidgear) it waits for
+  /// nothing: the termination is queued once and ZeroMQ gets 100 ms to send
+  /// it; a receiver that does not get it ends after its receive_timeout.
   void close() noexcept;
 
   /// Pattern 1: the receiver's acknowledgement of the termination message,

@@ -41,7 +41,8 @@ std::string make_endpoint(Protocol protocol, const std::string& address, const s
   return std::string(to_string(protocol)) + "://" + address + ":" + p;
 }
 
-zmq::socket_t open_sender_socket(zmq::context_t& ctx, Pattern pattern, const std::vector<std::string>& endpoints) {
+zmq::socket_t open_sender_socket(zmq::context_t& ctx, Pattern pattern, const std::vector<std::string>& endpoints,
+                                 SenderTuning tuning) {
   zmq::socket_t socket(ctx, sender_type(pattern));
   socket.set(zmq::sockopt::linger, 0);  // raised deliberately for the termination message only
   if (pattern == Pattern::req_rep) {
@@ -50,12 +51,13 @@ zmq::socket_t open_sender_socket(zmq::context_t& ctx, Pattern pattern, const std
   }
   if (pattern == Pattern::pub_sub) {
     socket.set(zmq::sockopt::sndhwm, 1);
-    socket.set(zmq::sockopt::xpub_nodrop, 1);
+    socket.set(zmq::sockopt::xpub_nodrop, tuning.nodrop ? 1 : 0);
     socket.set(zmq::sockopt::xpub_verboser, 1);  // every (un)subscription, to count receivers
     // No pipe to a receiver until it is connected, and none kept after it
     // leaves: no stale frame waits for a reconnect, and leaving unsubscribes.
     socket.set(zmq::sockopt::immediate, 1);
   }
+  if (pattern != Pattern::pub_sub && tuning.immediate) socket.set(zmq::sockopt::immediate, 1);
   for (const auto& endpoint : endpoints) {
     try {
       socket.connect(endpoint);
@@ -73,7 +75,9 @@ zmq::socket_t open_receiver_socket(zmq::context_t& ctx, Pattern pattern, const s
   socket.set(zmq::sockopt::maxmsgsize, options.max_message_size);
   if (pattern == Pattern::pub_sub) {
     socket.set(zmq::sockopt::rcvhwm, 1);
-    socket.set(zmq::sockopt::subscribe, options.filter);
+    // Everything: multi-server `filter` is applied per sender by the receiver,
+    // which also keeps each sender's termination (a prefix would drop it).
+    socket.set(zmq::sockopt::subscribe, "");
   }
   bound.clear();
   for (const auto& endpoint : endpoints) {

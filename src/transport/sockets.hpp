@@ -28,7 +28,14 @@ std::string make_endpoint(Protocol protocol, const std::string& address, const s
 /// send fail with EAGAIN, which netgear counts, instead of a silent drop),
 /// XPUB_VERBOSER and IMMEDIATE (receivers are counted as they come and go).
 /// Connected to every endpoint; throws SetupError naming the endpoint.
-zmq::socket_t open_sender_socket(zmq::context_t& ctx, Pattern pattern, const std::vector<std::string>& endpoints);
+/// Per-mode adjustments of a sender socket.
+struct SenderTuning {
+  bool immediate = false;  ///< ZMQ_IMMEDIATE on PAIR/REQ: queue only to connected receivers
+  bool nodrop = true;      ///< XPUB_NODROP on PUB/SUB: EAGAIN instead of a silent drop
+};
+
+zmq::socket_t open_sender_socket(zmq::context_t& ctx, Pattern pattern, const std::vector<std::string>& endpoints,
+                                 SenderTuning tuning = {});
 
 /// Socket of a receiver: PAIR, REP, or SUB with RCVHWM 1 subscribed to "".
 /// Bound to every endpoint; `bound` receives the endpoints with wildcard

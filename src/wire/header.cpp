@@ -18,6 +18,8 @@ void append_key(std::string& out, std::string_view key) {
   out += "\": ";
 }
 
+}  // namespace
+
 void append_compression(std::string& out, const Compression& c) {
   switch (c.kind) {
     case Compression::Kind::raw:
@@ -91,6 +93,8 @@ std::vector<std::size_t> decode_shape(const json& value) {
   }
   return shape;
 }
+
+namespace {
 
 std::string decode_pattern(const json& value) {
   if (value.is_string()) return value.get<std::string>();

@@ -70,6 +70,16 @@ std::string encode_header(const FrameHeader& header);
 /// Encodes a termination header.
 std::string encode_termination(const Termination& termination);
 
+/// Decodes a `compression` value (false, "", an extension, a jpeg object);
+/// throws WireError.
+Compression decode_compression(const nlohmann::json& value);
+
+/// Decodes a shape array (<= max_dims non-negative ints < 2^31); throws WireError.
+std::vector<std::size_t> decode_shape(const nlohmann::json& value);
+
+/// Appends a `compression` value as encode_header writes it.
+void append_compression(std::string& out, const Compression& compression);
+
 /// Decodes and validates a header. Accepts everything vidgear 0.1.x and
 /// 0.3.x emit. Throws WireError naming the bad key for anything else.
 Header decode_header(std::string_view text);

@@ -2,7 +2,11 @@
 
 #include <random>
 
+#include "wire/json_text.hpp"
+
 namespace netgear::wire {
+
+using json = nlohmann::json;
 
 std::string make_device_id() {
   static constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -18,10 +22,80 @@ std::string frame_reply(std::string_view device_id) {
   return "Data received on device: " + std::string(device_id) + " !";
 }
 
-nlohmann::json decode_reply(std::string_view reply) {
-  auto value = nlohmann::json::parse(reply, nullptr, /*allow_exceptions=*/false);
-  if (!value.is_discarded() && value.is_object() && value.contains("data")) return value["data"];
-  return std::string(reply);
+std::string python_type_name(const json& value) {
+  switch (value.type()) {
+    case json::value_t::null: return "NoneType";
+    case json::value_t::boolean: return "bool";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned: return "int";
+    case json::value_t::number_float: return "float";
+    case json::value_t::string: return "str";
+    case json::value_t::array: return "list";
+    case json::value_t::object: return "dict";
+    default: return "bytes";
+  }
+}
+
+namespace {
+
+void open_with_port(std::string& out, const json& port) {
+  out = "{";
+  if (!port.is_null()) {
+    out += "\"port\": ";
+    append_python_json(out, port);
+    out += ", ";
+  }
+}
+
+}  // namespace
+
+std::string encode_data_reply(const json& data, const json& port) {
+  std::string out;
+  open_with_port(out, port);
+  out += "\"return_type\": ";
+  append_python_json(out, python_type_name(data));
+  out += ", \"data\": ";
+  append_python_json(out, data);
+  out += '}';
+  return out;
+}
+
+std::string encode_array_reply(const ArrayReply& r) {
+  std::string out;
+  open_with_port(out, r.port);
+  out += "\"return_type\": \"ndarray\", \"compression\": ";
+  append_compression(out, r.compression);
+  out += ", \"array_dtype\": ";
+  append_python_json(out, r.dtype);
+  out += ", \"array_shape\": ";
+  append_python_json(out, r.shape ? json(*r.shape) : json(""));
+  out += ", \"data\": null}";
+  return out;
+}
+
+Reply decode_reply(std::string_view first_part) {
+  Reply reply;
+  auto value = json::parse(first_part, nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded() || !value.is_object() || !value.contains("data")) {
+    reply.data = std::string(first_part);
+    return reply;
+  }
+  reply.data = value["data"];
+  if (auto it = value.find("port"); it != value.end()) reply.port = *it;
+  auto type = value.find("return_type");
+  if (type != value.end() && *type == "ndarray") {
+    ArrayReply array;
+    array.port = reply.port;
+    try {
+      if (auto it = value.find("compression"); it != value.end()) array.compression = decode_compression(*it);
+      if (auto it = value.find("array_dtype"); it != value.end() && it->is_string()) array.dtype = it->get<std::string>();
+      if (auto it = value.find("array_shape"); it != value.end() && it->is_array()) array.shape = decode_shape(*it);
+      reply.array = std::move(array);
+    } catch (const WireError&) {
+      reply.data = std::string(first_part);  // not an array reply we can read: keep the text
+    }
+  }
+  return reply;
 }
 
 }  // namespace netgear::wire

@@ -1,10 +1,16 @@
 #pragma once
-// Replies a receiver sends back on patterns 0 and 1 (WIRE.md section 3.2).
+// Replies a receiver sends back on patterns 0 and 1 (WIRE.md section 3.2):
+// vidgear's plain text, the JSON data reply of bidirectional and multi-client
+// modes, and the two-part reply that carries an array.
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "wire/header.hpp"
 
 namespace netgear::wire {
 
@@ -16,9 +22,38 @@ std::string frame_reply(std::string_view device_id);
 
 /// Reply to a termination message on pattern 1 (vidgear >= 0.2 wording).
 inline constexpr std::string_view termination_reply = "Termination signal successfully received at Client's end!";
+/// The same in multi-server mode (vidgear >= 0.2 wording).
+inline constexpr std::string_view multiserver_termination_reply =
+    "Termination signal successfully received at client!";
 
-/// What a sender makes of a reply: the `data` of a JSON reply object
-/// ({"data": ...} or {"return_type": ..., "data": ...}), else the text itself.
-nlohmann::json decode_reply(std::string_view reply);
+/// Python's type name of a JSON value as vidgear writes it in `return_type`
+/// ("NoneType", "bool", "int", "float", "str", "list", "dict").
+std::string python_type_name(const nlohmann::json& value);
+
+/// `{["port": p, ]"return_type": <type>, "data": <data>}`: the data reply of
+/// bidirectional and multi-client modes. 0.1.x senders read only `data`.
+std::string encode_data_reply(const nlohmann::json& data, const nlohmann::json& port);
+
+/// First part of a reply that carries an array (vidgear >= 0.3 bidirectional).
+struct ArrayReply {
+  nlohmann::json port;             ///< null = absent
+  Compression compression;         ///< raw (false) or jpeg
+  std::string dtype;               ///< `array_dtype`; "" when compressed
+  std::optional<std::vector<std::size_t>> shape;  ///< `array_shape`; nullopt when ""
+};
+
+/// `{["port",] "return_type": "ndarray", "compression", "array_dtype", "array_shape", "data": null}`.
+std::string encode_array_reply(const ArrayReply& reply);
+
+/// What a sender makes of a reply's first part.
+struct Reply {
+  nlohmann::json data;               ///< `data` of a JSON reply, else the reply text
+  nlohmann::json port;               ///< multi-client: the receiver's port; null otherwise
+  std::optional<ArrayReply> array;   ///< set when an array follows in a second part
+};
+
+/// Decodes a reply's first part. Never throws: anything that is not one of
+/// vidgear's JSON replies is taken as text.
+Reply decode_reply(std::string_view first_part);
 
 }  // namespace netgear::wire

@@ -19,7 +19,7 @@ TEST(NetGear, BareMinimumServerAndClient) {
   NetGear server("127.0.0.1", port);
 
   cv::Mat frame(48, 64, CV_8UC3, cv::Scalar(10, 20, 30));
-  EXPECT_TRUE(server.send(frame, "hello").is_null());  // not bidirectional: no data back
+  EXPECT_TRUE(server.send(frame, "hello").reply.is_null());  // not bidirectional: no data back
   auto got = client.recv();
   ASSERT_TRUE(got);
   EXPECT_EQ(got->frame.mat().at<cv::Vec3b>(47, 63), cv::Vec3b(10, 20, 30));

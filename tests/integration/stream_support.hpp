@@ -34,7 +34,9 @@ struct Link {
   Link(Protocol protocol, Pattern pattern, Options receiver_options = {}, Options sender_options = {})
       : receiver(with_options(receiver_settings(protocol, pattern), std::move(receiver_options))),
         sender(with_options(sender_settings_for(receiver.endpoints().front(), pattern), std::move(sender_options))) {
-    if (pattern == Pattern::pub_sub) EXPECT_TRUE(sender.wait_for_receiver(std::chrono::seconds(10)));
+    if (pattern == Pattern::pub_sub) {
+      EXPECT_TRUE(sender.wait_for_receiver(std::chrono::seconds(10)));
+    }
   }
 
   static Settings with_options(Settings s, Options o) {

@@ -160,7 +160,7 @@ TEST(OverflowPolicy, BlockPacesTheSenderAndLosesNothing) {
   o.request_timeout = 20s;
   Link link(Protocol::tcp, Pattern::req_rep, o);
   auto producer = std::async(std::launch::async, [&] {
-    for (int i = 0; i < 50; ++i) link.sender.send(pattern_frame({8, 8}, Dtype::uint8, i));
+    for (int i = 0; i < 50; ++i) (void)link.sender.send(pattern_frame({8, 8}, Dtype::uint8, i));
     link.sender.close();
   });
   for (int i = 0; i < 50; ++i) {
@@ -215,7 +215,7 @@ TEST(Stream, ReceivedFrameOutlivesReceiverAndMessageBuffer) {
   cv::Mat kept;
   {
     Link link(Protocol::tcp, Pattern::pair);
-    link.sender.send(pattern_frame({10, 10, 3}, Dtype::uint8, 3));
+    (void)link.sender.send(pattern_frame({10, 10, 3}, Dtype::uint8, 3));
     auto got = link.receiver.recv_for(10s);
     ASSERT_TRUE(got);
     kept = got->frame.mat();

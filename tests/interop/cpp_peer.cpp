@@ -34,7 +34,14 @@ struct Args {
   double pace_ms = 0;
   double timeout = 10;
   int expect = -1;
+  std::string options;      // JSON object of vidgear option keys
+  std::string return_data;  // recv, bidirectional: JSON returned with every reply
 };
+
+// --options, plus the timeouts this peer sets itself unless the options do.
+Options parse_options(const Args& a) {
+  return a.options.empty() ? Options{} : Options::from_json(json::parse(a.options));
+}
 
 void emit(const json& line) { std::cout << line.dump() << std::endl; }
 
@@ -51,10 +58,20 @@ Settings settings_for_endpoint(const std::string& endpoint, int pattern) {
   return s;
 }
 
+// Which frame index `frame` is, if it is exactly one of pattern_frame's.
+json match_index(const Frame& frame) {
+  if (frame.empty()) return nullptr;
+  cv::Mat first;
+  frame.mat().reshape(1, 1).colRange(0, 1).convertTo(first, CV_64F);
+  const int seed = static_cast<int>(first.at<double>(0, 0));
+  return test::is_pattern_frame(frame, seed) ? json(seed) : json(nullptr);
+}
+
 int run_send(const Args& a) {
   auto s = settings_for_endpoint(a.endpoint, a.pattern);
+  s.options = parse_options(a);
   const auto timeout = std::chrono::milliseconds(static_cast<long>(a.timeout * 1000));
-  if (s.pattern != Pattern::pub_sub) {
+  if (s.pattern != Pattern::pub_sub && a.options.find("request_timeout") == std::string::npos) {
     s.options.request_timeout = timeout;
     s.options.max_retries = 0;  // the first missing reply is a failure here
   }
@@ -77,7 +94,17 @@ int run_send(const Args& a) {
     do {  // PUB/SUB: a full pipe to a lagging subscriber says so; try again
       result = sender.send(frame, message);
     } while (result.status == SendStatus::dropped && std::chrono::steady_clock::now() < deadline);
-    if (result.status == SendStatus::delivered) replies.push_back(result.reply);
+    if (result.status == SendStatus::delivered) {
+      if (result.reply_frame) {  // a returned frame: say what came back
+        json shape = json::array();
+        for (auto d : result.reply_frame->shape()) shape.push_back(d);
+        replies.push_back({{"frame_shape", shape}, {"matches", match_index(*result.reply_frame)}});
+      } else if (!result.reply_port.is_null()) {
+        replies.push_back({{"port", result.reply_port}, {"data", result.reply}});
+      } else {
+        replies.push_back(result.reply);
+      }
+    }
     if (result.status != SendStatus::delivered && result.status != SendStatus::queued) {
       std::cerr << "frame " << i << " was not sent (status " << static_cast<int>(result.status) << ")\n";
       return 3;
@@ -90,15 +117,6 @@ int run_send(const Args& a) {
   return 0;
 }
 
-// Which frame index `frame` is, if it is exactly one of pattern_frame's.
-json match_index(const Frame& frame) {
-  if (frame.empty()) return nullptr;
-  cv::Mat first;
-  frame.mat().reshape(1, 1).colRange(0, 1).convertTo(first, CV_64F);
-  const int seed = static_cast<int>(first.at<double>(0, 0));
-  return test::is_pattern_frame(frame, seed) ? json(seed) : json(nullptr);
-}
-
 int run_recv(const Args& a) {
   Settings s;
   if (!a.endpoint.empty()) {
@@ -108,8 +126,11 @@ int run_recv(const Args& a) {
     s.address = a.bind.substr(a.bind.find("://") + 3);
     s.port = "*";
   }
+  s.options = parse_options(a);
+  if (s.options.multiserver_mode) s.port = PortSpec(s.port.values);  // one sender, as a list
   s.options.receive_timeout = std::chrono::milliseconds(static_cast<long>(a.timeout * 1000));
   Receiver receiver(std::move(s));
+  if (!a.return_data.empty()) receiver.set_return_data(json::parse(a.return_data));
   if (a.endpoint.empty()) {
     const auto endpoint = receiver.endpoints().front();
     emit({{"port", std::stoi(endpoint.substr(endpoint.rfind(':') + 1))}});
@@ -122,6 +143,7 @@ int run_recv(const Args& a) {
           {"dtype", std::string(dtype_name(got->frame.dtype()))},
           {"shape", shape},
           {"message", got->message},
+          {"port", got->port},
           {"seq", got->seq ? json(*got->seq) : json(nullptr)},
           {"header", nullptr},  // netgear does not keep the raw header
           {"matches", match_index(got->frame)}});
@@ -152,6 +174,7 @@ int main(int argc, char** argv) {
     cmd->add_option("--timeout", a.timeout);
     cmd->add_option("--dtype", a.dtype);
     cmd->add_option("--shape", a.shape);
+    cmd->add_option("--options", a.options, "JSON object of vidgear options");
   };
   auto* send = app.add_subcommand("send", "send frames");
   common(send);
@@ -162,6 +185,7 @@ int main(int argc, char** argv) {
   common(recv);
   recv->add_option("--bind", a.bind);
   recv->add_option("--expect", a.expect);
+  recv->add_option("--return-data", a.return_data, "JSON returned with every reply (bidirectional_mode)");
   CLI11_PARSE(app, argc, argv);
   try {
     return send->parsed() ? run_send(a) : run_recv(a);

@@ -145,16 +145,43 @@ TEST(Settings, OptionsThatCannotActInThePatternAreRefused) {
 }
 
 TEST(Settings, FeaturesNotBuiltYetAreRefusedNotIgnored) {
-  Options param = Options::from_json({{"compression_param", json::array({1, 90})}});
-  EXPECT_EQ(error_key([&] { settings(Pattern::pair, param).validate(Role::sender); }), "compression_param");
-  Options quality = Options::from_json({{"jpeg_compression_quality", 50}});
-  EXPECT_EQ(error_key([&] { settings(Pattern::pair, quality).validate(Role::sender); }), "jpeg_compression_quality");
   Options secure;
   secure.secure_mode = SecureMode::stonehouse;
   EXPECT_EQ(error_key([&] { settings(Pattern::pair, secure).validate(Role::sender); }), "secure_mode");
-  Options jpeg;
-  jpeg.jpeg_compression = true;
-  EXPECT_EQ(error_key([&] { settings(Pattern::pair, jpeg).validate(Role::sender); }), "jpeg_compression");
+}
+
+TEST(Settings, CompressionOptionsThatCannotActAreRefused) {
+  Options param = Options::from_json({{"compression_param", json::array({1, 90})}});
+  EXPECT_EQ(error_key([&] { settings(Pattern::pair, param).validate(Role::sender); }), "compression_param");
+  param.compression_format = ".jpg";
+  EXPECT_NO_THROW(settings(Pattern::pair, param).validate(Role::sender));
+  Options quality = Options::from_json({{"jpeg_compression_quality", 50}});
+  EXPECT_EQ(error_key([&] { settings(Pattern::pair, quality).validate(Role::sender); }), "jpeg_compression_quality");
+  quality.jpeg_compression = true;
+  EXPECT_NO_THROW(settings(Pattern::pair, quality).validate(Role::sender));
+  Options both = Options::from_json({{"jpeg_compression", true}, {"compression_format", ".png"}});
+  EXPECT_EQ(error_key([&] { settings(Pattern::pair, both).validate(Role::sender); }), "compression_format");
+}
+
+TEST(Settings, MultiModesNeedTheRightPorts) {
+  Options ms;
+  ms.multiserver_mode = true;
+  auto receiver = settings(Pattern::req_rep, ms);
+  receiver.port = "5555";
+  EXPECT_EQ(error_key([&] { receiver.validate(Role::receiver); }), "port");
+  receiver.port = PortSpec({5555, 5556});
+  EXPECT_NO_THROW(receiver.validate(Role::receiver));
+  auto sender = settings(Pattern::req_rep, ms);
+  EXPECT_EQ(error_key([&] { sender.validate(Role::sender); }), "port");  // no port given
+  sender.port = 5556;
+  EXPECT_NO_THROW(sender.validate(Role::sender));
+  Options mc;
+  mc.multiclient_mode = true;
+  auto mc_sender = settings(Pattern::pub_sub, mc);
+  mc_sender.port = 5556;
+  EXPECT_EQ(error_key([&] { mc_sender.validate(Role::sender); }), "port");
+  mc_sender.port = PortSpec({5556, 5557});
+  EXPECT_NO_THROW(mc_sender.validate(Role::sender));
 }
 
 TEST(Types, ParsersNameTheValidValues) {

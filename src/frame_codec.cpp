@@ -1,0 +1,97 @@
+#include "frame_codec.hpp"
+
+#include <span>
+
+#include "codec/image.hpp"
+#include "wire/payload.hpp"
+
+namespace netgear::detail {
+
+Encoding encoding_for(const Options& o) {
+  Encoding e;
+  e.copy = o.copy;
+  if (o.jpeg_compression) {
+    e.kind = Encoding::Kind::jpeg;
+    e.jpeg.quality = o.jpeg_compression_quality;
+    e.jpeg.colorspace = o.jpeg_compression_colorspace;
+    e.jpeg.fastdct = o.jpeg_compression_fastdct;
+    e.jpeg.fastupsample = o.jpeg_compression_fastupsample;
+  } else if (!o.compression_format.empty()) {
+    e.kind = Encoding::Kind::image;
+    e.extension = o.compression_format;
+    e.params = o.compression_param;
+  }
+  return e;
+}
+
+Decoding decoding_for(const Options& o) {
+  Decoding d;
+  d.fastdct = o.jpeg_compression_fastdct;
+  d.fastupsample = o.jpeg_compression_fastupsample;
+  if (o.compression_decode_flag) d.image_flag = *o.compression_decode_flag;
+  return d;
+}
+
+namespace {
+
+// Compressed payloads are small next to the frame: one copy into the message.
+zmq::message_t encoded_message(const std::vector<unsigned char>& bytes, PayloadInfo& info) {
+  info.dtype = "uint8";
+  info.shape = std::vector<std::size_t>{bytes.size()};
+  return zmq::message_t(bytes.data(), bytes.size());
+}
+
+std::vector<unsigned char>& scratch() {
+  thread_local std::vector<unsigned char> buffer;  // reused: no reallocation per frame
+  return buffer;
+}
+
+}  // namespace
+
+zmq::message_t encode_payload(const Frame& frame, const Encoding& e, PayloadInfo& info,
+                              std::shared_ptr<transport::ReleaseTracker> tracker) {
+  switch (e.kind) {
+    case Encoding::Kind::raw: {
+      const Frame contiguous = frame.contiguous();
+      info.compression = {};
+      info.dtype = std::string(dtype_name(contiguous.dtype()));
+      info.shape = contiguous.shape();
+      return transport::frame_message(contiguous, e.copy, std::move(tracker));
+    }
+    case Encoding::Kind::jpeg: {
+      codec::encode_jpeg(frame.mat(), e.jpeg, scratch());
+      info.compression.kind = wire::Compression::Kind::jpeg;
+      info.compression.dct = e.jpeg.fastdct;
+      info.compression.ups = e.jpeg.fastupsample;
+      info.compression.colorspace = e.jpeg.colorspace;
+      if (tracker) tracker->mark_released();
+      return encoded_message(scratch(), info);
+    }
+    case Encoding::Kind::image: {
+      codec::encode_image(frame.mat(), e.extension, e.params, scratch());
+      info.compression.kind = wire::Compression::Kind::extension;
+      info.compression.extension = e.extension;
+      if (tracker) tracker->mark_released();
+      return encoded_message(scratch(), info);
+    }
+  }
+  return {};
+}
+
+Frame decode_payload(const PayloadInfo& info, zmq::message_t&& payload, const Decoding& d) {
+  const auto& c = info.compression;
+  if (c.is_raw()) {
+    wire::FrameHeader h;
+    h.dtype = info.dtype;
+    h.shape = info.shape;
+    const auto dtype = wire::validate_raw(h, payload.size());
+    auto owner = std::make_shared<zmq::message_t>(std::move(payload));
+    return wire::raw_frame(h, dtype, owner->data(), owner);
+  }
+  const std::span<const unsigned char> bytes(static_cast<const unsigned char*>(payload.data()), payload.size());
+  if (c.kind == wire::Compression::Kind::jpeg)
+    return Frame(codec::decode_jpeg(bytes, c.colorspace, d.fastdct || c.dct, d.fastupsample || c.ups));
+  return Frame(codec::decode_image(bytes, d.image_flag));
+}
+
+}  // namespace netgear::detail
