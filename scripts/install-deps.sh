@@ -11,7 +11,7 @@ packages=(
   libturbojpeg0-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-zmq python3-numpy python3-pytest
+  python3 python3-zmq python3-numpy python3-pytest python3-opencv
 )
 
 missing=()

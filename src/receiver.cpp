@@ -50,6 +50,7 @@ struct Receiver::Impl {
   const detail::Encoding encoding = detail::encoding_for(settings.options);  // for returned frames
   const detail::Decoding decoding = detail::decoding_for(settings.options);
   detail::Roster roster{{}};  // multi-server: I/O thread only
+  std::string own_port;      // multi-client: the label this receiver puts in its replies
 
   std::atomic<EndReason> end{EndReason::none};
   std::atomic<std::uint64_t> received{0}, delivered{0}, bad{0}, bytes{0}, filtered{0};
@@ -74,6 +75,7 @@ struct Receiver::Impl {
     std::vector<std::string> bound_ports;  // wildcards resolved: what senders will stamp
     for (const auto& e : endpoints) bound_ports.push_back(e.substr(e.rfind(':') + 1));
     roster = detail::Roster(bound_ports);
+    own_port = bound_ports.front();
     log->info("receiver: {} over {} bound to {} (queue {}, {})", to_string(settings.pattern),
               to_string(settings.protocol), endpoints.front(), settings.options.queue_size,
               to_string(effective_policy(settings)));
@@ -134,7 +136,7 @@ struct Receiver::Impl {
       return;
     }
     const nlohmann::json port =
-        options().multiclient_mode ? nlohmann::json(settings.effective_ports().front()) : nlohmann::json(nullptr);
+        options().multiclient_mode ? nlohmann::json(own_port) : nlohmann::json(nullptr);
     nlohmann::json data;
     std::optional<Frame> frame;
     if (options().bidirectional_mode) {

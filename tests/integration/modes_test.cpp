@@ -80,9 +80,12 @@ TEST(Bidirectional, ForcesAPromptClose) {
 
 // ---- multi-server ----------------------------------------------------------------
 
-Settings multiserver_receiver(Pattern pattern, int senders) {
-  auto s = receiver_settings(Protocol::tcp, pattern);
-  s.port = PortSpec(std::vector<std::string>(static_cast<std::size_t>(senders), "*"));
+// A multi-server receiver with `senders` ports: ephemeral on tcp, named on ipc.
+Settings multiserver_receiver(Protocol protocol, Pattern pattern, int senders) {
+  auto s = receiver_settings(protocol, pattern);
+  std::vector<std::string> ports;
+  for (int i = 0; i < senders; ++i) ports.push_back(protocol == Protocol::tcp ? "*" : "s" + std::to_string(i));
+  s.port = PortSpec(ports);
   s.options.multiserver_mode = true;
   return s;
 }
@@ -93,11 +96,11 @@ Settings multiserver_sender(const std::string& endpoint, Pattern pattern) {
   return s;
 }
 
-class MultiServer : public ::testing::TestWithParam<Pattern> {};
+class MultiServer : public ::testing::TestWithParam<std::tuple<Protocol, Pattern>> {};
 
 TEST_P(MultiServer, FramesAreTaggedWithTheirSenderAndTheStreamEndsAfterAll) {
-  const Pattern pattern = GetParam();
-  Receiver receiver(multiserver_receiver(pattern, 3));
+  const auto [protocol, pattern] = GetParam();
+  Receiver receiver(multiserver_receiver(protocol, pattern, 3));
   ASSERT_EQ(receiver.endpoints().size(), 3u);
   std::vector<std::unique_ptr<Sender>> senders;
   for (const auto& endpoint : receiver.endpoints()) {
@@ -128,8 +131,8 @@ TEST_P(MultiServer, FramesAreTaggedWithTheirSenderAndTheStreamEndsAfterAll) {
 }
 
 TEST_P(MultiServer, ASenderThatDiesDoesNotBlockTheOthers) {
-  const Pattern pattern = GetParam();
-  auto rs = multiserver_receiver(pattern, 2);
+  const auto [protocol, pattern] = GetParam();
+  auto rs = multiserver_receiver(protocol, pattern, 2);
   rs.options.receive_timeout = 1500ms;
   Receiver receiver(rs);
   {
@@ -159,10 +162,12 @@ TEST_P(MultiServer, ASenderThatDiesDoesNotBlockTheOthers) {
   EXPECT_EQ(receiver.end_reason(), EndReason::timed_out);
 }
 
-INSTANTIATE_TEST_SUITE_P(Patterns, MultiServer, ::testing::Values(Pattern::req_rep, Pattern::pub_sub));
+INSTANTIATE_TEST_SUITE_P(ProtocolsAndPatterns, MultiServer,
+                         ::testing::Combine(::testing::Values(Protocol::tcp, Protocol::ipc),
+                                            ::testing::Values(Pattern::req_rep, Pattern::pub_sub)));
 
 TEST(MultiServer, FilterKeepsOnlyTheMatchingSender) {
-  auto rs = multiserver_receiver(Pattern::pub_sub, 2);
+  auto rs = multiserver_receiver(Protocol::tcp, Pattern::pub_sub, 2);
   Receiver probe(rs);  // learn two free ports, then bind them with the filter set
   auto ports = std::vector<std::string>{port_of(probe.endpoints()[0]), port_of(probe.endpoints()[1])};
   probe.close();
@@ -240,6 +245,28 @@ TEST(MultiClient, ReqRepSkipsAGoneReceiverAndServesALateOne) {
   for (int i = 0; i < 10; ++i)
     if (sender.send(pattern_frame({4, 4}, Dtype::uint8, i)).status == SendStatus::delivered) ++delivered;
   EXPECT_GE(delivered, 8) << "frames must keep reaching the receiver that is still there";
+}
+
+TEST(MultiClient, OverTcpEveryReceiverGetsEveryPublishedFrame) {
+  std::vector<std::unique_ptr<Receiver>> receivers;
+  std::vector<std::string> ports;
+  for (int i = 0; i < 2; ++i) {
+    auto s = receiver_settings(Protocol::tcp, Pattern::pub_sub);
+    s.options.multiclient_mode = true;
+    receivers.push_back(std::make_unique<Receiver>(s));
+    ports.push_back(port_of(receivers.back()->endpoints().front()));
+  }
+  auto ss = sender_settings_for(receivers.front()->endpoints().front(), Pattern::pub_sub);
+  ss.port = PortSpec(ports);
+  ss.options.multiclient_mode = true;
+  Sender sender(ss);
+  ASSERT_TRUE(sender.wait_for_receiver(10s, 2));
+  ASSERT_EQ(sender.send(pattern_frame({8, 8}, Dtype::uint8, 3)).status, SendStatus::queued);
+  for (auto& r : receivers) {
+    auto got = r->recv_for(10s);
+    ASSERT_TRUE(got);
+    EXPECT_TRUE(is_pattern_frame(got->frame, 3));
+  }
 }
 
 TEST(MultiClient, PubSubSendsEveryFrameToEveryReceiver) {
