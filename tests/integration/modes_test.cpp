@@ -167,11 +167,10 @@ INSTANTIATE_TEST_SUITE_P(ProtocolsAndPatterns, MultiServer,
                                             ::testing::Values(Pattern::req_rep, Pattern::pub_sub)));
 
 TEST(MultiServer, FilterKeepsOnlyTheMatchingSender) {
-  auto rs = multiserver_receiver(Protocol::tcp, Pattern::pub_sub, 2);
-  Receiver probe(rs);  // learn two free ports, then bind them with the filter set
-  auto ports = std::vector<std::string>{port_of(probe.endpoints()[0]), port_of(probe.endpoints()[1])};
-  probe.close();
-  rs.port = PortSpec(ports);
+  // Named ipc ports, so the filter can be set before binding (re-binding a
+  // just-closed tcp port can fail with EADDRINUSE).
+  auto rs = multiserver_receiver(Protocol::ipc, Pattern::pub_sub, 2);
+  const std::vector<std::string> ports = rs.port.values;
   rs.options.filter = ports[1];
   Receiver receiver(rs);
   Sender other(multiserver_sender(receiver.endpoints()[0], Pattern::pub_sub));
