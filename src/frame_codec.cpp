@@ -41,6 +41,21 @@ zmq::message_t encoded_message(const std::vector<unsigned char>& bytes, PayloadI
   return zmq::message_t(bytes.data(), bytes.size());
 }
 
+// The frame as the image its numpy shape says ([H, W] or [H, W, C]), whatever
+// geometry the Mat was given (Frame(mat, shape, dtype) allows e.g. 1 x N).
+cv::Mat image_view(const Frame& frame) {
+  const auto& shape = frame.shape();
+  if (shape.size() != 2 && shape.size() != 3)
+    throw codec::CodecError("netgear: only an H x W or H x W x C frame can be compressed, not a " +
+                            std::to_string(shape.size()) + "-D array");
+  const int channels = shape.size() == 3 ? static_cast<int>(shape[2]) : 1;
+  if (channels < 1 || channels > CV_CN_MAX) throw codec::CodecError("netgear: cannot compress a frame with " +
+                                                                    std::to_string(channels) + " channels");
+  const Frame contiguous = frame.contiguous();
+  const int sizes[] = {static_cast<int>(shape[0]), static_cast<int>(shape[1])};
+  return contiguous.mat().reshape(channels, 2, sizes);
+}
+
 std::vector<unsigned char>& scratch() {
   thread_local std::vector<unsigned char> buffer;  // reused: no reallocation per frame
   return buffer;
@@ -59,7 +74,7 @@ zmq::message_t encode_payload(const Frame& frame, const Encoding& e, PayloadInfo
       return transport::frame_message(contiguous, e.copy, std::move(tracker));
     }
     case Encoding::Kind::jpeg: {
-      codec::encode_jpeg(frame.mat(), e.jpeg, scratch());
+      codec::encode_jpeg(image_view(frame), e.jpeg, scratch());
       info.compression.kind = wire::Compression::Kind::jpeg;
       info.compression.dct = e.jpeg.fastdct;
       info.compression.ups = e.jpeg.fastupsample;
@@ -68,7 +83,7 @@ zmq::message_t encode_payload(const Frame& frame, const Encoding& e, PayloadInfo
       return encoded_message(scratch(), info);
     }
     case Encoding::Kind::image: {
-      codec::encode_image(frame.mat(), e.extension, e.params, scratch());
+      codec::encode_image(image_view(frame), e.extension, e.params, scratch());
       info.compression.kind = wire::Compression::Kind::extension;
       info.compression.extension = e.extension;
       if (tracker) tracker->mark_released();

@@ -176,3 +176,21 @@ TEST(SeedFormats, JpgWithEncodeParamsAndADecodeFlag) {
 
 }  // namespace
 }  // namespace netgear::test
+
+namespace netgear::test {
+namespace {
+
+TEST(Jpeg, TheNumpyShapeDecidesTheImageNotTheMatGeometry) {
+  // Frame(mat, shape, dtype) may lay an H x W x 3 array over a 1 x N Mat.
+  Link link(Protocol::tcp, Pattern::pair, {}, jpeg());
+  Frame flat = pattern_frame({32, 42, 3}, Dtype::uint8, 0);
+  ASSERT_EQ(flat.mat().rows, 1);
+  ASSERT_EQ(link.sender.send(flat).status, SendStatus::delivered);
+  auto got = link.receiver.recv_for(std::chrono::seconds(10));
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->frame.shape(), (std::vector<std::size_t>{32, 42, 3}));
+  EXPECT_THROW((void)link.sender.send(pattern_frame({2, 3, 4, 5}, Dtype::uint8, 0)), FrameError);
+}
+
+}  // namespace
+}  // namespace netgear::test

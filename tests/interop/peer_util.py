@@ -34,6 +34,21 @@ TERM_REPLY = {
     "0.1": "Termination signal received at client!",
     "0.3": "Termination signal successfully received at Client's end!",
 }
+MULTISERVER_TERM_REPLY = {
+    "0.1": "Termination signal received at client!",
+    "0.3": "Termination signal successfully received at client!",
+}
+ALL_TERM_REPLIES = set(TERM_REPLY.values()) | set(MULTISERVER_TERM_REPLY.values())
+
+# Compression tests send the %127 ramp as uint8 H x W x 3.  Its wrap-around edges are hard on
+# JPEG: at quality 90 this shape gives ~31.5-32 dB with TurboJPEG 4:2:2 fast DCT (netgear,
+# simplejpeg) and ~30.7-31 dB with OpenCV's 4:2:0 (vidgear_peer.py --jpeg / .jpg).
+JPEG_SHAPE = (32, 42, 3)
+JPEG_MIN_PSNR_TURBO = 30.0
+JPEG_MIN_PSNR_OPENCV = 29.0
+
+# cli_options: values of these keys are passed as JSON text.
+JSON_OPTIONS = frozenset({"message", "options", "return_data", "compression_param"})
 
 _EOF = object()
 
@@ -169,19 +184,21 @@ class Peer:
 def cli_options(**options):
     """kwargs -> CLI flags: foo_bar=1 -> --foo-bar 1; True -> bare flag; None/False -> omitted.
 
-    `shape` (tuple) becomes "4,5,3"; `message` is JSON-encoded.
+    `shape` (tuple) becomes "4,5,3"; the JSON_OPTIONS keys (message, options, return_data,
+    compression_param) are JSON-encoded (False included; None still means "omit").
     """
     argv = []
     for key, value in options.items():
+        flag = "--" + key.replace("_", "-")
+        if key in JSON_OPTIONS and value is not None:
+            argv += [flag, json.dumps(value)]
+            continue
         if value is None or value is False:
             continue
-        flag = "--" + key.replace("_", "-")
         if value is True:
             argv.append(flag)
         elif key == "shape":
             argv += [flag, ",".join(str(d) for d in value)]
-        elif key == "message":
-            argv += [flag, json.dumps(value)]
         else:
             argv += [flag, str(value)]
     return argv

@@ -1,9 +1,10 @@
 #!/usr/bin/python3
-"""Wire-exact stand-in for a Python vidgear NetGear peer (no vidgear, no OpenCV needed).
+"""Wire-exact stand-in for a Python vidgear NetGear peer (no vidgear needed).
 
 This script reproduces, byte for byte on the ZeroMQ wire, what vidgear's NetGear sends and
-replies (see shared/WIRE.md sections 2, 3, 4, 7, 8 and the Appendix), so the C++ netgear
-library can be tested against "vidgear" without installing it.
+replies (see shared/WIRE.md sections 2, 3, 4, 5, 7, 8 and the Appendix), so the C++ netgear
+library can be tested against "vidgear" without installing it.  OpenCV (``cv2``) is imported
+only when a frame is compressed or decoded.
 
 Modes
 -----
@@ -12,22 +13,61 @@ Modes
             **connects** to ``--endpoint``, sends N frame messages and then the termination
             message.  A frame message is two parts: the JSON header via ``send_json`` (pyzmq
             ``json.dumps`` defaults: ``", "``/``": "`` separators, ASCII escapes) with SNDMORE,
-            then the raw C-contiguous array bytes.  Patterns 0/1 wait for exactly one reply per
-            frame; pattern 1 also waits for the reply to the termination message.
+            then the payload (raw C-contiguous array bytes, or the encoded image).  Patterns 0/1
+            wait for exactly one reply per frame; pattern 1 also waits for the reply to the
+            termination message (unless force-terminating, see below).
 ``recv``  = vidgear "Client" (``receive_mode=True``): creates PAIR / REP / SUB (``set_hwm(1)``,
             SUBSCRIBE "") and **binds**.  It reads header + payload, replies (patterns 0/1)
-            *before* decoding as vidgear does, and stops on ``{"terminate_flag": true}``
-            (pattern 1 answers it with the flavour's termination text).
+            *before* decoding as vidgear does, decodes compressed frames, and stops on
+            ``{"terminate_flag": true}`` (pattern 1 answers it with the flavour's text).
 
 Flavours
 --------
-``0.1`` = vidgear 0.1.7: header ``"compression": ""``; reply ``Data received on device: <ID> !``
+``0.1`` = vidgear 0.1.7: raw header ``"compression": ""``; reply ``Data received on device: <ID> !``
           with ID = 5 random chars of 0-9A-F; termination reply
-          ``Termination signal received at client!``.
-``0.3`` = vidgear 0.3.5 with ``jpeg_compression=False``: header ``"compression": false``; ID = 8
-          random chars of A-Z0-9; termination reply
-          ``Termination signal successfully received at Client's end!``.
-Header key order (both): terminate_flag, compression, message, pattern (string), dtype, shape.
+          ``Termination signal received at client!`` (multi-server too).
+``0.3`` = vidgear 0.3.5 (``jpeg_compression=False`` unless ``--jpeg``): raw header
+          ``"compression": false``; ID = 8 random chars of A-Z0-9; termination reply
+          ``Termination signal successfully received at Client's end!``, in multi-server mode
+          ``Termination signal successfully received at client!``.
+Header key order: terminate_flag, compression, message, pattern (string), dtype, shape; in
+multi-server mode 0.1 sends terminate_flag, compression, **port**, pattern, message, dtype, shape
+and 0.3 sends **port**, terminate_flag, compression, message, pattern, dtype, shape.
+
+Options (per flavour, as vidgear)
+---------------------------------
+Compression, send:
+  ``--compression-format .jpg|.jpeg|.png|.bmp`` (0.1 only): ``cv2.imencode(fmt, frame,
+  --compression-param)``; header ``compression`` = the extension, ``dtype`` "uint8", ``shape`` =
+  the encoded buffer's shape (``[N]`` with OpenCV 4.6); payload = the encoded file.
+  ``--jpeg`` (0.3 only): header ``compression`` = ``{"dct": true, "ups": false, "colorspace":
+  "BGR"}``, ``dtype`` "", ``shape`` ""; payload = a JPEG from ``cv2.imencode(".jpg", frame,
+  [IMWRITE_JPEG_QUALITY, --jpeg-quality (90)])`` standing in for simplejpeg (same format on the
+  wire; OpenCV subsamples 4:2:0 where simplejpeg uses 4:2:2 — invisible to a decoder).
+Compression, recv (any truthy ``compression``):
+  0.1: ``np.frombuffer(payload, header dtype).reshape(header shape)`` then ``cv2.imdecode(buf,
+  --compression-param)`` — so a header with ``dtype ""`` (0.3 style) fails, as in vidgear.
+  0.3: needs ``compression`` to be a dict with ``colorspace`` and the payload to be a JPEG
+  (simplejpeg); decoded with ``cv2.imdecode`` in that colorspace (BGR, RGB or GRAY).
+  Any decoding failure is a protocol violation (vidgear's receiver thread raises).
+Bidirectional (``--bidirectional``, patterns 0/1):
+  recv replies ``{"data": <return data>}`` (0.1) or ``{"return_type": <python type name>,
+  "data": <return data>}`` (0.3) with ``--return-data JSON`` (default null) — the value stored as
+  if the application called ``recv(return_data=...)`` before the first frame arrived.
+  send records each reply's ``data`` in ``replies`` (0.3: a two-part ``ndarray`` reply is
+  recorded as ``{"frame_shape": [...], "matches": i}``).  0.1 bidirectional switches on force
+  close (below).  0.1 ignores ``--bidirectional`` together with ``--multiserver`` (vidgear
+  switches it off with a critical log); 0.3 allows both.
+Multi-server (``--multiserver``, patterns 1/2):
+  send: ``--port-label P`` (a string, as vidgear users pass ports) stamped into every frame
+  header and into the termination ``{"terminate_flag": true, "port": P}``.
+  recv: every frame header must carry ``port``; keeps vidgear's port list: a frame adds its
+  port, a termination removes its port (pattern 1: replying only if the port was listed) and
+  ends the stream once the list is empty (so a termination before any frame ends it at once).
+  A pattern-1 termination from an unlisted port, while other ports remain, gets no reply; the
+  REP socket is then out of step and vidgear's thread dies on its next recv: exit 4 here.
+Force close (``--force-terminate``, 0.1 only; implied by 0.1 ``--bidirectional``):
+  ``close()`` sends the termination message 500 times without waiting for anything.
 
 Deliberate, wire-invisible deviations from vidgear (all for testability)
 -----------------------------------------------------------------------
@@ -37,7 +77,13 @@ Deliberate, wire-invisible deviations from vidgear (all for testability)
   termination reply) is flushed before exit; vidgear uses 0 (``--linger-ms 0`` reproduces it,
   including the risk of losing the last message).
 * 0.3.x ``close()`` polls 800 ms for a reply even in pattern 0 (where none ever comes); we only
-  wait in pattern 1, where the reply is part of the protocol.
+  wait in pattern 1, where the reply is part of the protocol, and a missing one fails (exit 3).
+* Force close sends with NOBLOCK and stops at the first copy the socket refuses (vidgear would
+  block forever once the receiver has gone); the count is printed as ``terminations``.  The
+  linger is then cut to 200 ms (copies the receiver never reads would hold the exit for the
+  whole linger).
+* 0.1 recv decodes with ``--compression-param`` defaulting to -1 (IMREAD_UNCHANGED); vidgear's
+  default (None, i.e. IMREAD_GRAYSCALE) is ``--compression-param 0``.
 * Pattern 2 (PUB, no flow control): ``--pace-ms`` (default 2) sleeps between sends, standing in
   for the application's frame rate; without it HWM=1 makes the PUB drop most frames.  Before the
   termination it pauses ``--term-delay-ms`` (default 50): a PUB silently drops a message while
@@ -47,20 +93,29 @@ Deliberate, wire-invisible deviations from vidgear (all for testability)
   the ZMTP handshake before the first send, narrowing the slow-joiner window (vidgear does not;
   frames sent before the subscription reaches the PUB are dropped by it, with or without this).
 
-Frame i (0-based) is ``((arange(prod(shape), int64) + i) % 127).astype(dtype).reshape(shape)``.
+Frame i (0-based) is ``((arange(prod(shape), int64) + i) % 127).astype(dtype).reshape(shape)``
+(compression needs uint8, and H x W x 3 for JPEG).
 
 Output (stdout, one JSON object per line)
 -----------------------------------------
-send: ``{"sent": N, "replies": [<reply text>...]}``
+send: ``{"sent": N, "replies": [...]}`` — replies are the reply texts, or in bidirectional mode
+      the reply data; plus ``"terminations": k`` (copies sent) when force-terminating.
 recv: ``{"port": P}`` first (only with a random port), then per frame ``{"frame": k, "dtype",
-      "shape", "message", "header", "matches", "compressed", "payload_len"}``, then
-      ``{"frames": K, "terminated": bool}``.
+      "shape" (of the decoded array), "message", "port" (header ``port`` or null), "header",
+      "matches", "compressed", "payload_len", "psnr", "psnr_frame", "returned"}``, then
+      ``{"frames": K, "terminated": bool}``.  ``matches``: index i if the array is exactly frame
+      i.  ``psnr`` (compressed frames only, when the decoded dtype/shape agree with --dtype/
+      --shape): PSNR in dB (capped at 100 for identical arrays) against frame ``psnr_frame``,
+      the closest candidate frame.  ``returned``: what vidgear's ``recv()`` would return, e.g.
+      ``["frame"]``, ``["message", "frame"]``, ``["port", "message", "frame"]``.
 
-Exit codes: 0 ok, 2 usage, 3 timeout/silence, 4 protocol violation, 5 fewer than --expect frames.
+Exit codes: 0 ok, 2 usage (or frame encoding failure), 3 timeout/silence, 4 protocol violation,
+5 fewer than --expect frames.
 """
 
 import argparse
 import json
+import math
 import random
 import string
 import sys
@@ -70,11 +125,16 @@ import numpy as np
 import zmq
 from zmq.utils.monitor import recv_monitor_message
 
+EXIT_USAGE = 2
 EXIT_TIMEOUT = 3
 EXIT_PROTOCOL = 4
 EXIT_TOO_FEW = 5
 
 FRAME_MODULUS = 127
+FORCE_TERMINATE_COPIES = 500   # vidgear 0.1.x force close
+FORCE_TERMINATE_LINGER_MS = 200  # linger after a force close (enough to flush on loopback)
+PSNR_CAP = 100.0
+PSNR_SAMPLE = 4096             # elements used to pick the closest candidate frame
 
 FLAVOURS = {
     "0.1": {
@@ -82,14 +142,19 @@ FLAVOURS = {
         "id_alphabet": "0123456789ABCDEF",
         "id_length": 5,
         "term_reply": "Termination signal received at client!",
+        "ms_term_reply": "Termination signal received at client!",
     },
     "0.3": {
         "compression": False,
         "id_alphabet": string.ascii_uppercase + string.digits,
         "id_length": 8,
         "term_reply": "Termination signal successfully received at Client's end!",
+        "ms_term_reply": "Termination signal successfully received at client!",
     },
 }
+
+IMAGE_FORMATS = (".jpg", ".jpeg", ".png", ".bmp")
+JPEG_HEADER_03 = {"dct": True, "ups": False, "colorspace": "BGR"}
 
 SENDER_SOCKET = {0: zmq.PAIR, 1: zmq.REQ, 2: zmq.PUB}
 RECEIVER_SOCKET = {0: zmq.PAIR, 1: zmq.REP, 2: zmq.SUB}
@@ -101,6 +166,12 @@ class PeerExit(Exception):
     def __init__(self, code, message):
         super().__init__(message)
         self.code = code
+
+
+def cv2_module():
+    """OpenCV, imported on first use (raw-frame runs never pay for it)."""
+    import cv2  # pylint: disable=import-outside-toplevel
+    return cv2
 
 
 # ---------------------------------------------------------------- frames
@@ -126,6 +197,14 @@ def parse_dtype(text):
     return text
 
 
+def parse_json(text):
+    """A JSON command-line value."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise argparse.ArgumentTypeError(f"not JSON: {text!r}") from exc
+
+
 def make_frame(index, dtype, shape):
     """Deterministic frame number `index` for the given dtype and shape."""
     count = int(np.prod(shape, dtype=np.int64))
@@ -147,6 +226,25 @@ def match_index(arr, lower_bound):
     candidate = lower_bound + (residue - lower_bound) % FRAME_MODULUS
     expected = make_frame(candidate, arr.dtype, arr.shape)
     return candidate if np.array_equal(arr, expected) else None
+
+
+def closest_index(arr, lower_bound):
+    """Index i in [lower_bound, lower_bound + 127) whose frame is closest to `arr` (sampled MSE)."""
+    flat = arr.reshape(-1).astype(np.float64)
+    positions = np.arange(0, flat.size, max(1, flat.size // PSNR_SAMPLE), dtype=np.int64)
+    candidates = np.arange(lower_bound, lower_bound + FRAME_MODULUS, dtype=np.int64)
+    expected = (positions[None, :] + candidates[:, None]) % FRAME_MODULUS
+    errors = np.mean((expected - flat[positions][None, :]) ** 2, axis=1)
+    return int(candidates[int(np.argmin(errors))])
+
+
+def psnr(arr, expected):
+    """PSNR in dB of `arr` against `expected` (integer dtype), capped at PSNR_CAP."""
+    peak = float(np.iinfo(arr.dtype).max)
+    mse = float(np.mean((arr.astype(np.float64) - expected.astype(np.float64)) ** 2))
+    if mse == 0:
+        return PSNR_CAP
+    return round(min(PSNR_CAP, 10.0 * math.log10(peak * peak / mse)), 3)
 
 
 # ---------------------------------------------------------------- zmq helpers
@@ -187,19 +285,99 @@ def await_handshake(sock, monitor, deadline):
         monitor.close(linger=0)
 
 
+def python_type_name(value):
+    """type(value).__name__ of a JSON-decoded value, as vidgear 0.3 puts it in replies."""
+    return type(value).__name__
+
+
+# ---------------------------------------------------------------- arrays on the wire
+
+
+def rebuild_raw(dtype, shape, payload, what):
+    """np.frombuffer(payload, dtype).reshape(shape) as vidgear does; PeerExit(4) if impossible."""
+    try:
+        if not isinstance(dtype, str):
+            raise TypeError(f"dtype must be a string, not {type(dtype).__name__}")
+        return np.frombuffer(payload, dtype=np.dtype(dtype)).reshape(shape)
+    except (TypeError, ValueError) as exc:
+        raise PeerExit(
+            EXIT_PROTOCOL,
+            f"cannot rebuild {what} from dtype {dtype!r}, shape {shape!r} and {len(payload)} "
+            f"bytes: {exc}",
+        ) from exc
+
+
+def decode_jpeg_03(compression, payload, what):
+    """vidgear 0.3: simplejpeg.decode_jpeg(payload, colorspace=compression['colorspace'])."""
+    cv2 = cv2_module()
+    if not isinstance(compression, dict) or not isinstance(compression.get("colorspace"), str):
+        raise PeerExit(EXIT_PROTOCOL, f"{what}: vidgear 0.3 reads compression['colorspace'] and "
+                                      f"cannot decode compression={compression!r}")
+    if not payload.startswith(b"\xff\xd8"):
+        raise PeerExit(EXIT_PROTOCOL, f"{what}: payload is not a JPEG (simplejpeg decodes JPEG "
+                                      f"only): {payload[:8].hex()}")
+    colorspace = compression["colorspace"].upper()
+    flags = {"BGR": cv2.IMREAD_COLOR, "RGB": cv2.IMREAD_COLOR, "GRAY": cv2.IMREAD_GRAYSCALE}
+    if colorspace not in flags:
+        raise PeerExit(EXIT_PROTOCOL, f"{what}: colorspace {colorspace!r} is not emulated")
+    image = cv2.imdecode(np.frombuffer(payload, np.uint8), flags[colorspace])
+    if image is None:
+        raise PeerExit(EXIT_PROTOCOL, f"{what}: JPEG decoding failed ({len(payload)} bytes)")
+    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB) if colorspace == "RGB" else image
+
+
+def decode_image_01(dtype, shape, payload, flag, what):
+    """vidgear 0.1: rebuild the buffer from dtype/shape, then cv2.imdecode(buffer, flag)."""
+    buffer = rebuild_raw(dtype, shape, payload, what)
+    image = cv2_module().imdecode(buffer, flag)
+    if image is None:
+        raise PeerExit(EXIT_PROTOCOL, f"{what}: decoding failed with flag {flag}")
+    return image
+
+
 # ---------------------------------------------------------------- sender
 
 
-def frame_header(flavour, pattern, message, frame):
-    """Header dict in vidgear's key order (WIRE.md 3.1)."""
-    return {
-        "terminate_flag": False,
-        "compression": FLAVOURS[flavour]["compression"],
-        "message": message,
-        "pattern": str(pattern),
-        "dtype": str(frame.dtype),
-        "shape": list(frame.shape),
-    }
+def frame_header(args, message, compression, dtype, shape):
+    """Header dict in the flavour's key order (WIRE.md 3.1 and Appendix)."""
+    if not args.multiserver:
+        return {"terminate_flag": False, "compression": compression, "message": message,
+                "pattern": str(args.pattern), "dtype": dtype, "shape": shape}
+    if args.flavour == "0.1":
+        return {"terminate_flag": False, "compression": compression, "port": args.port_label,
+                "pattern": str(args.pattern), "message": message, "dtype": dtype,
+                "shape": shape}
+    return {"port": args.port_label, "terminate_flag": False, "compression": compression,
+            "message": message, "pattern": str(args.pattern), "dtype": dtype, "shape": shape}
+
+
+def termination_message(args):
+    """{"terminate_flag": true} (multi-server: plus the port label)."""
+    if args.multiserver:
+        return {"terminate_flag": True, "port": args.port_label}
+    return {"terminate_flag": True}
+
+
+def encode_frame(args, frame):
+    """(compression, dtype, shape, payload) of `frame` as the flavour sends it."""
+    if args.compression_format or args.jpeg:
+        cv2 = cv2_module()
+        if args.jpeg:
+            extension, params = ".jpg", [cv2.IMWRITE_JPEG_QUALITY, args.jpeg_quality]
+        else:
+            extension = args.compression_format
+            params = args.compression_param if isinstance(args.compression_param,
+                                                          (list, tuple)) else []
+        try:
+            ok, buffer = cv2.imencode(extension, frame, params)
+        except cv2.error as exc:
+            raise PeerExit(EXIT_USAGE, f"frame encoding failed ({extension}): {exc}") from exc
+        if not ok:
+            raise PeerExit(EXIT_USAGE, f"frame encoding failed ({extension}, {params})")
+        if args.jpeg:
+            return dict(JPEG_HEADER_03), "", "", buffer
+        return extension, str(buffer.dtype), list(buffer.shape), buffer
+    return FLAVOURS[args.flavour]["compression"], str(frame.dtype), list(frame.shape), frame
 
 
 def open_sender(ctx, args):
@@ -228,19 +406,73 @@ def read_reply(sock, timeout, what):
     return reply_text(recv_single_part(sock, what))
 
 
+def read_data_reply(sock, args, lower_bound, what):
+    """Bidirectional reply -> the value vidgear's send() returns (see module doc)."""
+    wait_readable(sock, time.monotonic() + args.timeout, what)
+    raw = sock.recv(zmq.NOBLOCK)
+    more = sock.getsockopt(zmq.RCVMORE)
+    try:
+        reply = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PeerExit(EXIT_PROTOCOL, f"{what} is not JSON (recv_json fails): {raw[:200]!r}") \
+            from exc
+    if args.flavour == "0.1":
+        # 0.1.x: return_dict = recv_json(); return return_dict['data'] if return_dict else None
+        if more:
+            raise PeerExit(EXIT_PROTOCOL, f"{what} has more than one part (0.1 reads one)")
+        if not reply:
+            return None
+        if not isinstance(reply, dict) or "data" not in reply:
+            raise PeerExit(EXIT_PROTOCOL, f"{what} lacks 'data': {raw[:200]!r}")
+        return reply["data"]
+    if not isinstance(reply, dict) or "return_type" not in reply:
+        raise PeerExit(EXIT_PROTOCOL, f"{what} lacks 'return_type': {raw[:200]!r}")
+    if reply["return_type"] != "ndarray":
+        if more:
+            raise PeerExit(EXIT_PROTOCOL, f"{what} has a second part but is no ndarray reply")
+        if "data" not in reply:
+            raise PeerExit(EXIT_PROTOCOL, f"{what} lacks 'data': {raw[:200]!r}")
+        return reply["data"]
+    if not more:
+        raise PeerExit(EXIT_PROTOCOL, f"{what}: ndarray reply without its array part")
+    payload = recv_single_part(sock, f"{what} (array part)")
+    if reply.get("compression"):
+        array = decode_jpeg_03(reply["compression"], payload, what)
+    else:
+        array = rebuild_raw(reply.get("array_dtype"), reply.get("array_shape"), payload, what)
+    return {"frame_shape": list(array.shape), "matches": match_index(array, lower_bound)}
+
+
 def send_frame(sock, args, index, message):
     """Send frame `index` as the two-part vidgear frame message."""
     frame = np.ascontiguousarray(make_frame(index, args.dtype, args.shape))
-    sock.send_json(frame_header(args.flavour, args.pattern, message, frame), zmq.SNDMORE)
-    sock.send(frame, copy=False)
+    compression, dtype, shape, payload = encode_frame(args, frame)
+    sock.send_json(frame_header(args, message, compression, dtype, shape), zmq.SNDMORE)
+    sock.send(payload, copy=False)
+
+
+def force_terminate(sock, term):
+    """vidgear 0.1.x force close: the termination 500 times, no wait (NOBLOCK: stop when full)."""
+    for count in range(FORCE_TERMINATE_COPIES):
+        try:
+            sock.send_json(term, zmq.NOBLOCK)
+        except zmq.Again:
+            return count
+    return FORCE_TERMINATE_COPIES
 
 
 def run_send(args):
     """vidgear Server: N frames, then the termination message."""
-    message = json.loads(args.message) if args.message is not None else None
+    bidirectional = args.bidirectional and not (args.flavour == "0.1" and args.multiserver)
+    if args.bidirectional and not bidirectional:
+        print("vidgear_peer send: 0.1 switches bidirectional mode off in multi-server mode",
+              file=sys.stderr, flush=True)
+    force = args.force_terminate or (args.flavour == "0.1" and bidirectional)
+    message = args.message
     ctx = zmq.Context.instance()
     sock, monitor = open_sender(ctx, args)
     replies = []
+    summary = {"sent": args.frames, "replies": replies}
     try:
         if monitor is not None:
             await_handshake(sock, monitor, time.monotonic() + args.timeout)
@@ -248,16 +480,26 @@ def run_send(args):
             if args.pattern == 2 and index > 0:
                 time.sleep(args.pace_ms / 1000.0)
             send_frame(sock, args, index, message)
-            if args.pattern in (0, 1):
-                replies.append(read_reply(sock, args.timeout, f"reply to frame {index}"))
+            what = f"reply to frame {index}"
+            if args.pattern in (0, 1) and bidirectional:
+                replies.append(read_data_reply(sock, args, 0, what))
+            elif args.pattern in (0, 1):
+                replies.append(read_reply(sock, args.timeout, what))
         if args.pattern == 2 and args.frames > 0:
             time.sleep(max(args.pace_ms, args.term_delay_ms) / 1000.0)
-        sock.send_json({"terminate_flag": True})
-        if args.pattern == 1:
-            replies.append(read_reply(sock, args.timeout, "reply to the termination"))
+        term = termination_message(args)
+        if force:
+            summary["terminations"] = force_terminate(sock, term)
+            # The receiver stops reading after the first copy; a connecting socket keeps the
+            # rest for a reconnect, so the full linger would only delay the exit.
+            sock.setsockopt(zmq.LINGER, min(args.linger_ms, FORCE_TERMINATE_LINGER_MS))
+        else:
+            sock.send_json(term)
+            if args.pattern == 1:
+                replies.append(read_reply(sock, args.timeout, "reply to the termination"))
     finally:
         sock.close()
-    emit({"sent": args.frames, "replies": replies})
+    emit(summary)
     return 0
 
 
@@ -309,56 +551,107 @@ def read_message(sock, deadline):
     return header, recv_single_part(sock, "frame message (expected exactly 2 parts)")
 
 
-def decode_frame(header, payload):
-    """Uncompressed: rebuild the array like vidgear; PeerExit(4) if dtype/shape/size disagree."""
-    try:
-        dtype = np.dtype(header["dtype"])
-        return np.frombuffer(payload, dtype=dtype).reshape(header["shape"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise PeerExit(
-            EXIT_PROTOCOL,
-            f"cannot rebuild frame from header {header!r} and {len(payload)} bytes: {exc}",
-        ) from exc
+def decode_frame(args, header, payload):
+    """The array vidgear's receiver makes of a frame message (raw or compressed)."""
+    if not header.get("compression"):
+        return rebuild_raw(header.get("dtype"), header.get("shape"), payload, "frame")
+    if args.flavour == "0.1":
+        return decode_image_01(header.get("dtype"), header.get("shape"), payload,
+                               args.compression_param, "compressed frame")
+    return decode_jpeg_03(header["compression"], payload, "compressed frame")
 
 
-def expectation_met(args, header):
-    """True unless --dtype/--shape were given and the header disagrees with them."""
-    if args.dtype is not None and header.get("dtype") != args.dtype:
+def expectation_met(args, arr):
+    """True unless --dtype/--shape were given and the array disagrees with them."""
+    if args.dtype is not None and str(arr.dtype) != args.dtype:
         return False
-    if args.shape is not None and header.get("shape") != list(args.shape):
+    if args.shape is not None and list(arr.shape) != list(args.shape):
         return False
     return True
 
 
-def frame_record(args, index, lower_bound, header, payload):
-    """Per-frame JSON record (compressed frames are only recorded, not decoded)."""
+def returned_shape(args, bidirectional, message):
+    """Names of the items vidgear's recv() returns for this frame (WIRE.md 7)."""
+    if args.multiserver:
+        return ["port", "message", "frame"] if message else ["port", "frame"]
+    if bidirectional and (message or args.flavour == "0.3"):
+        return ["message", "frame"]
+    return ["frame"]
+
+
+def frame_record(args, bidirectional, index, lower_bound, header, payload):
+    """Per-frame JSON record (see module doc)."""
+    arr = decode_frame(args, header, payload)
     record = {
         "frame": index,
-        "dtype": header.get("dtype"),
-        "shape": header.get("shape"),
+        "dtype": str(arr.dtype),
+        "shape": list(arr.shape),
         "message": header.get("message"),
+        "port": header.get("port"),
         "header": header,
         "matches": None,
         "compressed": bool(header.get("compression")),
         "payload_len": len(payload),
+        "psnr": None,
+        "psnr_frame": None,
+        "returned": returned_shape(args, bidirectional, header.get("message")),
     }
-    if record["compressed"]:
+    if not expectation_met(args, arr):
         return record
-    arr = decode_frame(header, payload)
-    record["dtype"] = str(arr.dtype)
-    record["shape"] = list(arr.shape)
-    if expectation_met(args, header):
-        record["matches"] = match_index(arr, lower_bound)
+    record["matches"] = match_index(arr, lower_bound)
+    if record["compressed"] and arr.size and np.issubdtype(arr.dtype, np.integer):
+        expected_index = record["matches"]
+        if expected_index is None:
+            expected_index = closest_index(arr, lower_bound)
+        record["psnr_frame"] = expected_index
+        record["psnr"] = psnr(arr, make_frame(expected_index, arr.dtype, arr.shape))
     return record
+
+
+def data_reply(args, bidirectional, device):
+    """The reply bytes to a frame message, sent before decoding (WIRE.md 3.2)."""
+    if not bidirectional:
+        return f"Data received on device: {device} !".encode()
+    if args.flavour == "0.1":
+        reply = {"data": args.return_data}
+    else:
+        reply = {"return_type": python_type_name(args.return_data), "data": args.return_data}
+    return json.dumps(reply).encode()
+
+
+class PortBook:
+    """vidgear's multi-server port list (WIRE.md 4)."""
+
+    def __init__(self):
+        self.ports = []
+
+    def frame_from(self, header):
+        """Record the port of a frame header; PeerExit(4) without one (vidgear: KeyError)."""
+        if "port" not in header:
+            raise PeerExit(EXIT_PROTOCOL, f"multi-server frame header without 'port': {header!r}")
+        if header["port"] not in self.ports:
+            self.ports.append(header["port"])
+
+    def terminate(self, header):
+        """A termination: (was the port listed -> reply, is the stream over)."""
+        if "port" not in header:
+            raise PeerExit(EXIT_PROTOCOL, f"multi-server termination without 'port': {header!r}")
+        listed = header["port"] in self.ports
+        if listed:
+            self.ports.remove(header["port"])
+        return listed, not self.ports
 
 
 def run_recv(args):
     """vidgear Client: receive until termination, replying like the flavour."""
+    bidirectional = args.bidirectional and not (args.flavour == "0.1" and args.multiserver)
     ctx = zmq.Context.instance()
     sock, port = open_receiver(ctx, args)
     if port is not None:
         emit({"port": port})
-    data_reply = f"Data received on device: {device_id(args.flavour)} !".encode()
+    reply = data_reply(args, bidirectional, device_id(args.flavour))
+    book = PortBook()
+    spec = FLAVOURS[args.flavour]
     frames = 0
     lower_bound = 0
     terminated = False
@@ -366,15 +659,27 @@ def run_recv(args):
         while not terminated:
             header, payload = read_message(sock, time.monotonic() + args.timeout)
             if payload is None:
-                terminated = True
-                if args.pattern == 1:
-                    sock.send_string(FLAVOURS[args.flavour]["term_reply"])
+                if not args.multiserver:
+                    terminated = True
+                    if args.pattern == 1:
+                        sock.send_string(spec["term_reply"])
+                    continue
+                listed, terminated = book.terminate(header)
+                if args.pattern == 1 and listed:
+                    sock.send_string(spec["ms_term_reply"])
+                elif args.pattern == 1 and not terminated:
+                    raise PeerExit(EXIT_PROTOCOL,
+                                   f"termination from unlisted port {header.get('port')!r} got "
+                                   f"no reply; vidgear's REP is now out of step (EFSM)")
                 continue
             if args.pattern in (0, 1):
-                sock.send(data_reply)
-            record = frame_record(args, frames, lower_bound, header, payload)
-            if record["matches"] is not None:
-                lower_bound = record["matches"] + 1
+                sock.send(reply)
+            record = frame_record(args, bidirectional, frames, lower_bound, header, payload)
+            if args.multiserver:
+                book.frame_from(header)
+            found = record["matches"] if record["matches"] is not None else record["psnr_frame"]
+            if found is not None:
+                lower_bound = found + 1
             emit(record)
             frames += 1
     finally:
@@ -396,6 +701,10 @@ def add_common(parser):
                         help="seconds for every wait (recv: silence since the last message)")
     parser.add_argument("--linger-ms", type=int, default=1000,
                         help="ZMQ_LINGER; vidgear uses 0 (default 1000 flushes the last message)")
+    parser.add_argument("--bidirectional", action="store_true",
+                        help="bidirectional_mode (patterns 0/1)")
+    parser.add_argument("--multiserver", action="store_true",
+                        help="multiserver_mode (patterns 1/2)")
 
 
 def build_parser():
@@ -409,12 +718,24 @@ def build_parser():
     send.add_argument("--frames", type=int, required=True)
     send.add_argument("--dtype", type=parse_dtype, required=True)
     send.add_argument("--shape", type=parse_shape, required=True)
-    send.add_argument("--message", default=None, help="JSON value put in every header")
+    send.add_argument("--message", type=parse_json, default=None,
+                      help="JSON value put in every header")
     send.add_argument("--pace-ms", type=float, default=2.0, help="pattern 2: pause between sends")
     send.add_argument("--term-delay-ms", type=float, default=50.0,
                       help="pattern 2: pause before the termination message")
     send.add_argument("--await-peer", action="store_true",
                       help="pattern 2: wait for the ZMTP handshake before the first send")
+    send.add_argument("--compression-format", type=lambda text: text.strip().lower(),
+                      default=None,
+                      help="0.1: .jpg, .jpeg, .png or .bmp (cv2.imencode)")
+    send.add_argument("--compression-param", type=parse_json, default=None,
+                      help="0.1: JSON list of cv2.imencode parameters")
+    send.add_argument("--jpeg", action="store_true", help="0.3: jpeg_compression=True")
+    send.add_argument("--jpeg-quality", type=int, default=90, help="0.3: JPEG quality")
+    send.add_argument("--port-label", default=None,
+                      help="multi-server: this sender's port, stamped into every message")
+    send.add_argument("--force-terminate", action="store_true",
+                      help="0.1: close() sends the termination 500 times without waiting")
 
     recv = modes.add_parser("recv", help="act as a vidgear Client (binds, receives frames)")
     add_common(recv)
@@ -424,12 +745,39 @@ def build_parser():
     recv.add_argument("--expect", type=int, default=None)
     recv.add_argument("--dtype", type=parse_dtype, default=None)
     recv.add_argument("--shape", type=parse_shape, default=None)
+    recv.add_argument("--compression-param", type=int, default=-1,
+                      help="0.1: cv2.imdecode flag (default -1; vidgear's default is 0)")
+    recv.add_argument("--return-data", type=parse_json, default=None,
+                      help="bidirectional: JSON value returned with every reply")
     return parser
+
+
+def check_args(parser, args):
+    """Combinations vidgear refuses (ValueError) or that do not exist in the flavour."""
+    if args.multiserver and args.pattern == 0:
+        parser.error("multi-server mode needs pattern 1 or 2")
+    if args.bidirectional and args.pattern == 2:
+        parser.error("bidirectional mode needs pattern 0 or 1")
+    if args.mode != "send":
+        return
+    if args.multiserver and args.port_label is None:
+        parser.error("multi-server mode needs --port-label")
+    if args.compression_format is not None:
+        if args.flavour != "0.1":
+            parser.error("--compression-format exists in 0.1 only (0.3: --jpeg)")
+        if args.compression_format not in IMAGE_FORMATS:
+            parser.error(f"--compression-format must be one of {', '.join(IMAGE_FORMATS)}")
+    if args.jpeg and args.flavour != "0.3":
+        parser.error("--jpeg exists in 0.3 only (0.1: --compression-format)")
+    if args.force_terminate and args.flavour != "0.1":
+        parser.error("--force-terminate exists in 0.1 only")
 
 
 def main(argv=None):
     """Entry point: run the selected mode, map PeerExit to stderr + exit code."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    check_args(parser, args)
     try:
         return run_send(args) if args.mode == "send" else run_recv(args)
     except PeerExit as exc:
