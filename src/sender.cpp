@@ -16,6 +16,16 @@ namespace netgear {
 using transport::Clock;
 using transport::WaitResult;
 
+namespace {
+
+SendResult outcome(SendStatus status) {
+  SendResult result;
+  result.status = status;
+  return result;
+}
+
+}  // namespace
+
 struct Sender::Impl {
   Settings settings;
   std::shared_ptr<spdlog::logger> log;
@@ -152,7 +162,7 @@ struct Sender::Impl {
     log->warn("sender: no reply within {} ms; {} ({} timeouts in a row)", settings.options.request_timeout.count(),
               keep ? "moving on to the next receiver" : "resetting the socket", timeouts_in_row);
     if (!keep) reset_socket();
-    return {SendStatus::timed_out, nullptr};
+    return outcome(SendStatus::timed_out);
   }
 
   SendResult send(const Frame& input, const nlohmann::json& message) {
@@ -173,7 +183,7 @@ struct Sender::Impl {
 
     if (!dontwait && expects_reply()) {
       switch (transport::wait_for(socket, ZMQ_POLLOUT, &waker, deadline)) {
-        case WaitResult::woken: return {SendStatus::interrupted, nullptr};
+        case WaitResult::woken: return outcome(SendStatus::interrupted);
         case WaitResult::timed_out: return on_reply_timeout();
         case WaitResult::ready: break;
       }
@@ -183,9 +193,9 @@ struct Sender::Impl {
     if (!socket.send(zmq::buffer(header), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
       if (settings.pattern == Pattern::pub_sub) {
         ++dropped;
-        return {SendStatus::dropped, nullptr};
+        return outcome(SendStatus::dropped);
       }
-      return {SendStatus::would_block, nullptr};
+      return outcome(SendStatus::would_block);
     }
     const auto size = payload.size();
     (void)socket.send(payload, zmq::send_flags::dontwait);  // later parts of a message always go through
@@ -194,10 +204,10 @@ struct Sender::Impl {
 
     if (tracker && !tracker->wait_until(deadline))
       log->warn("sender: ZeroMQ still holds the frame buffer after request_timeout (track=true)");
-    if (!expects_reply()) return {SendStatus::queued, nullptr};
+    if (!expects_reply()) return outcome(SendStatus::queued);
 
     switch (transport::wait_for(socket, ZMQ_POLLIN, &waker, deadline)) {
-      case WaitResult::woken: return {SendStatus::interrupted, nullptr};
+      case WaitResult::woken: return outcome(SendStatus::interrupted);
       case WaitResult::timed_out: return on_reply_timeout();
       case WaitResult::ready: break;
     }
@@ -205,7 +215,7 @@ struct Sender::Impl {
     transport::recv_all(socket, parts);
     ++replies;
     timeouts_in_row = 0;
-    SendResult result{SendStatus::delivered, nullptr};
+    SendResult result = outcome(SendStatus::delivered);
     read_reply(parts, result);
     log->debug("sender: reply {}", result.reply.dump());
     return result;

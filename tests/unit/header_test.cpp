@@ -140,7 +140,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadHeader{"seq_negative",
                   R"({"terminate_flag": false, "compression": false, "dtype": "uint8", "shape": [3], "netgear_seq": -1})",
                   "netgear_seq"}),
-    [](const auto& info) { return std::string(info.param.name); });
+    [](const auto& param_info) { return std::string(param_info.param.name); });
 
 }  // namespace
 }  // namespace netgear::wire
