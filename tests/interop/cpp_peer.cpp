@@ -26,6 +26,8 @@ using namespace netgear;
 struct Args {
   int pattern = 0;
   std::string endpoint;
+  std::vector<std::string> more_endpoints;  // send, multi-client: further receivers
+  std::string return_frame;                 // recv, bidirectional: shape of a frame to return
   std::string bind;
   int frames = 5;
   std::string dtype = "uint8";
@@ -70,6 +72,11 @@ json match_index(const Frame& frame) {
 int run_send(const Args& a) {
   auto s = settings_for_endpoint(a.endpoint, a.pattern);
   s.options = parse_options(a);
+  if (!a.more_endpoints.empty()) {  // multi-client: every receiver on the same host
+    std::vector<std::string> ports = s.port.values;
+    for (const auto& e : a.more_endpoints) ports.push_back(e.substr(e.rfind(':') + 1));
+    s.port = PortSpec(ports);
+  }
   const auto timeout = std::chrono::milliseconds(static_cast<long>(a.timeout * 1000));
   if (s.pattern != Pattern::pub_sub && a.options.find("request_timeout") == std::string::npos) {
     s.options.request_timeout = timeout;
@@ -131,6 +138,7 @@ int run_recv(const Args& a) {
   s.options.receive_timeout = std::chrono::milliseconds(static_cast<long>(a.timeout * 1000));
   Receiver receiver(std::move(s));
   if (!a.return_data.empty()) receiver.set_return_data(json::parse(a.return_data));
+  if (!a.return_frame.empty()) receiver.set_return_data(test::pattern_frame(parse_shape(a.return_frame), Dtype::uint8, 7));
   if (a.endpoint.empty()) {
     const auto endpoint = receiver.endpoints().front();
     emit({{"port", std::stoi(endpoint.substr(endpoint.rfind(':') + 1))}});
@@ -181,11 +189,13 @@ int main(int argc, char** argv) {
   send->add_option("--frames", a.frames);
   send->add_option("--message", a.message);
   send->add_option("--pace-ms", a.pace_ms);
+  send->add_option("--also-endpoint", a.more_endpoints, "multi-client: another receiver (repeatable)");
   auto* recv = app.add_subcommand("recv", "receive frames");
   common(recv);
   recv->add_option("--bind", a.bind);
   recv->add_option("--expect", a.expect);
   recv->add_option("--return-data", a.return_data, "JSON returned with every reply (bidirectional_mode)");
+  recv->add_option("--return-frame", a.return_frame, "shape of a uint8 frame (pattern seed 7) returned with every reply");
   CLI11_PARSE(app, argc, argv);
   try {
     return send->parsed() ? run_send(a) : run_recv(a);
