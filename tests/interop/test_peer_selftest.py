@@ -666,8 +666,11 @@ def test_sender_bidirectional_reads_replies(spawn, zctx, flavour, pattern):
         assert summary["replies"] == ["back", None, [1, 2], "back"]
         assert summary["terminations"] == len(terminations) == 500
     else:
-        assert summary["replies"] == ["back", {"frame_shape": [4, 5, 3], "matches": 7},
-                                      {"frame_shape": list(JPEG_SHAPE), "matches": None}, None] \
+        assert summary["replies"] == [
+            "back", {"frame_shape": [4, 5, 3], "dtype": "uint8", "compressed": False,
+                     "matches": 7},
+            {"frame_shape": list(JPEG_SHAPE), "dtype": "uint8", "compressed": True,
+             "matches": None}, None] \
             + ([TERM_REPLY[flavour]] if pattern == 1 else [])
         assert "terminations" not in summary and len(terminations) == 1
 
@@ -831,6 +834,82 @@ def test_multiserver_receiver_needs_port_in_frames(spawn, zctx):
     assert result.returncode == 4 and "without 'port'" in result.stderr, result.describe()
 
 
+# ---------------------------------------------------------------- multi-client (0.3)
+
+
+def test_multiclient_exchange_splits_frames_and_terminates_each(spawn):
+    """0.3 multi-client REQ sender -> two 0.3 receivers: round-robin, one termination each."""
+    recvs = [spawn(python_peer_argv("recv", "0.3", 1, multiclient=True, timeout=PEER_TIMEOUT,
+                                    dtype="uint8", shape=(4, 5, 3)), f"recv{k}")
+             for k in range(2)]
+    ports = [peer.read_port() for peer in recvs]
+    send = spawn(python_peer_argv("send", "0.3", 1, multiclient=True,
+                                  endpoint=endpoint_for(ports[0]),
+                                  also_endpoint=endpoint_for(ports[1]), frames=4,
+                                  dtype="uint8", shape=(4, 5, 3), timeout=PEER_TIMEOUT),
+                 "send").finish()
+    results = [peer.finish() for peer in recvs]
+    assert_clean_exit(send, *results)
+    assert sorted(f["matches"] for r in results for f in r.frames) == [0, 1, 2, 3]
+    for result in results:
+        assert result.summary == {"frames": 2, "terminated": True}, result.describe()
+        assert all(f["returned"] == ["frame"] for f in result.frames)
+    replies = send.summary["replies"]
+    assert {r["port"] for r in replies[:4]} == {str(p) for p in ports}, replies
+    assert [r["data"] for r in replies[:4]] == [None] * 4
+    assert replies[4:] == [TERM_REPLY["0.3"]]
+
+
+@pytest.mark.parametrize("label", (None, "5723"))
+def test_multiclient_receiver_reply_bytes(spawn, zctx, label):
+    """WIRE.md Appendix: {"port": "5723", "return_type": "NoneType", "data": null}."""
+    peer, endpoint = start_receiver(spawn, "0.3", 1, multiclient=True, port_label=label,
+                                    return_data=None)
+    port = label or endpoint.rsplit(":", 1)[1]
+    sock = zctx.socket(zmq.REQ)
+    sock.connect(endpoint)
+    sock.send_multipart(hand_made_frame(1, 0))
+    assert raw_recv(sock, "reply") == [
+        b'{"port": "%s", "return_type": "NoneType", "data": null}' % port.encode()]
+    sock.send(TERMINATION)
+    assert raw_recv(sock, "termination reply") == [TERM_REPLY["0.3"].encode()]
+    result = peer.finish()
+    assert_clean_exit(result)
+    assert [f["matches"] for f in result.frames] == [0]
+
+
+def test_multiclient_sender_needs_port_in_reply(spawn, zctx):
+    sock = zctx.socket(zmq.REP)
+    port = sock.bind_to_random_port("tcp://127.0.0.1")
+    sender = spawn(python_peer_argv("send", "0.3", 1, multiclient=True,
+                                    endpoint=endpoint_for(port), frames=1, dtype="uint8",
+                                    shape=(4, 5, 3), timeout=PEER_TIMEOUT), "send")
+    raw_recv(sock, "frame")
+    sock.send(b'{"return_type": "NoneType", "data": null}')
+    result = sender.finish()
+    assert result.returncode == 4 and "lacks 'port'" in result.stderr, result.describe()
+
+
+def test_multiclient_pattern2_sender_sends_no_termination(spawn, zctx):
+    """vidgear 0.3.5 learns no port over PUB, so close() sends nothing (WIRE.md 4)."""
+    sock = zctx.socket(zmq.SUB)
+    sock.setsockopt(zmq.SUBSCRIBE, b"")
+    port = sock.bind_to_random_port("tcp://127.0.0.1")
+    sender = spawn(python_peer_argv("send", "0.3", 2, multiclient=True,
+                                    endpoint=endpoint_for(port), frames=10, dtype="uint8",
+                                    shape=(4, 5, 3), timeout=PEER_TIMEOUT, await_peer=True,
+                                    pace_ms=PACE_MS), "send")
+    messages = []  # read while the sender runs (its pipe goes once it exits)
+    deadline = time.monotonic() + RAW_TIMEOUT
+    while time.monotonic() < deadline and (sender.proc.poll() is None or sock.poll(0)):
+        if sock.poll(100):
+            messages.append(sock.recv_multipart())
+    result = sender.finish()
+    assert_clean_exit(result)
+    assert result.summary == {"sent": 10, "replies": []}
+    assert messages and all(len(m) == 2 for m in messages), messages
+
+
 # ---------------------------------------------------------------- usage errors
 
 
@@ -844,6 +923,11 @@ def test_multiserver_receiver_needs_port_in_frames(spawn, zctx):
     ("send", "0.1", 0, {"jpeg": True}),                   # 0.3 option
     ("send", "0.1", 0, {"compression_format": ".gif"}),
     ("send", "0.3", 0, {"force_terminate": True}),        # removed in 0.1.8
+    ("send", "0.1", 1, {"multiclient": True}),            # multi-client is 0.1.8+
+    ("recv", "0.1", 2, {"multiclient": True}),
+    ("send", "0.3", 0, {"multiclient": True}),
+    ("recv", "0.3", 1, {"multiclient": True, "multiserver": True}),
+    ("send", "0.3", 1, {"also_endpoint": "tcp://127.0.0.1:2"}),  # needs --multiclient
 ), ids=lambda v: v if isinstance(v, str) else None)
 def test_usage_errors(spawn, mode, flavour, pattern, options):
     if mode == "send":

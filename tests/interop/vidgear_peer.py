@@ -55,7 +55,8 @@ Bidirectional (``--bidirectional``, patterns 0/1):
   "data": <return data>}`` (0.3) with ``--return-data JSON`` (default null) — the value stored as
   if the application called ``recv(return_data=...)`` before the first frame arrived.
   send records each reply's ``data`` in ``replies`` (0.3: a two-part ``ndarray`` reply is
-  recorded as ``{"frame_shape": [...], "matches": i}``).  0.1 bidirectional switches on force
+  recorded as ``{"frame_shape": [...], "dtype": d, "compressed": bool, "matches": i}``;
+  ``compressed``: the header's ``compression`` was a dict, the part a JPEG).  0.1 bidirectional switches on force
   close (below).  0.1 ignores ``--bidirectional`` together with ``--multiserver`` (vidgear
   switches it off with a critical log); 0.3 allows both.
 Multi-server (``--multiserver``, patterns 1/2):
@@ -66,6 +67,16 @@ Multi-server (``--multiserver``, patterns 1/2):
   ends the stream once the list is empty (so a termination before any frame ends it at once).
   A pattern-1 termination from an unlisted port, while other ports remain, gets no reply; the
   REP socket is then out of step and vidgear's thread dies on its next recv: exit 4 here.
+Multi-client (``--multiclient``, 0.3 only, patterns 1/2):
+  send: one socket (REQ / PUB) connected to ``--endpoint`` and every ``--also-endpoint``
+  (repeatable); REQ round-robins the frames over the receivers, PUB fans them out.  Every
+  pattern-1 reply is JSON ``{"port", "return_type", "data"}`` (``port`` missing: exit 4) and is
+  recorded as ``{"port": p, "data": d}``; the port is remembered.  ``close()`` sends one
+  ``{"terminate_flag": true}`` per remembered port through the same socket, then (pattern 1)
+  reads one reply (REQ_CORRELATE drops the earlier ones).  Pattern 2 never learns a port, so —
+  as vidgear 0.3.5 — it sends no termination at all (the receivers must time out).
+  recv: binds one port; pattern 1 replies ``{"port": P, "return_type": ..., "data": ...}``
+  with P = ``--port-label`` (default: the bound port as a string, as vidgear's ``port``).
 Force close (``--force-terminate``, 0.1 only; implied by 0.1 ``--bidirectional``):
   ``close()`` sends the termination message 500 times without waiting for anything.
 
@@ -275,11 +286,12 @@ def reply_text(data):
     return data.decode("utf-8", errors="backslashreplace")
 
 
-def await_handshake(sock, monitor, deadline):
-    """Block (bounded) until `monitor` (attached before connect) reports a ZMTP handshake."""
+def await_handshake(sock, monitor, deadline, count=1):
+    """Block (bounded) until `monitor` (attached before connect) reports `count` handshakes."""
     try:
-        wait_readable(monitor, deadline, "the ZMTP handshake with the receiver")
-        recv_monitor_message(monitor)
+        for _ in range(count):
+            wait_readable(monitor, deadline, "the ZMTP handshake with the receiver")
+            recv_monitor_message(monitor)
     finally:
         sock.disable_monitor()
         monitor.close(linger=0)
@@ -396,18 +408,36 @@ def open_sender(ctx, args):
     monitor = None
     if args.pattern == 2 and args.await_peer:
         monitor = sock.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED)
-    sock.connect(args.endpoint)
+    for endpoint in sender_endpoints(args):
+        sock.connect(endpoint)
     return sock, monitor
 
 
+def sender_endpoints(args):
+    """--endpoint, then (multi-client) every --also-endpoint."""
+    return [args.endpoint] + list(args.also_endpoint or [])
+
+
 def read_reply(sock, timeout, what):
-    """Wait (bounded) for exactly one single-part reply and return it as text."""
-    wait_readable(sock, time.monotonic() + timeout, what)
-    return reply_text(recv_single_part(sock, what))
+    """Wait (bounded) for exactly one single-part reply and return it as text.
+
+    A REQ_CORRELATE socket can poll readable for a stale reply (e.g. to the first of several
+    multi-client terminations) that recv() then drops: keep waiting until the deadline.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        wait_readable(sock, deadline, what)
+        try:
+            return reply_text(recv_single_part(sock, what))
+        except zmq.Again:
+            continue
 
 
 def read_data_reply(sock, args, lower_bound, what):
-    """Bidirectional reply -> the value vidgear's send() returns (see module doc)."""
+    """Bidirectional / multi-client reply -> the value vidgear's send() returns (module doc).
+
+    Multi-client: ``{"port": p, "data": d}`` (vidgear returns the tuple (port, data)).
+    """
     wait_readable(sock, time.monotonic() + args.timeout, what)
     raw = sock.recv(zmq.NOBLOCK)
     more = sock.getsockopt(zmq.RCVMORE)
@@ -427,6 +457,16 @@ def read_data_reply(sock, args, lower_bound, what):
         return reply["data"]
     if not isinstance(reply, dict) or "return_type" not in reply:
         raise PeerExit(EXIT_PROTOCOL, f"{what} lacks 'return_type': {raw[:200]!r}")
+    if args.multiclient:
+        if "port" not in reply:
+            raise PeerExit(EXIT_PROTOCOL, f"multi-client {what} lacks 'port': {raw[:200]!r}")
+        return {"port": reply["port"], "data": _reply_value(sock, reply, raw, more, lower_bound,
+                                                             what)}
+    return _reply_value(sock, reply, raw, more, lower_bound, what)
+
+
+def _reply_value(sock, reply, raw, more, lower_bound, what):
+    """0.3 reply JSON (+ array part) -> data, or the record of a returned ndarray."""
     if reply["return_type"] != "ndarray":
         if more:
             raise PeerExit(EXIT_PROTOCOL, f"{what} has a second part but is no ndarray reply")
@@ -440,7 +480,9 @@ def read_data_reply(sock, args, lower_bound, what):
         array = decode_jpeg_03(reply["compression"], payload, what)
     else:
         array = rebuild_raw(reply.get("array_dtype"), reply.get("array_shape"), payload, what)
-    return {"frame_shape": list(array.shape), "matches": match_index(array, lower_bound)}
+    return {"frame_shape": list(array.shape), "dtype": str(array.dtype),
+            "compressed": bool(reply.get("compression")),
+            "matches": match_index(array, lower_bound)}
 
 
 def send_frame(sock, args, index, message):
@@ -461,6 +503,18 @@ def force_terminate(sock, term):
     return FORCE_TERMINATE_COPIES
 
 
+def close_multiclient(sock, args, replies, term):
+    """vidgear 0.3 multi-client close(): one termination per known receiver port (WIRE.md 4)."""
+    ports = []
+    for reply in replies:
+        if isinstance(reply, dict) and reply["port"] not in ports:
+            ports.append(reply["port"])
+    for _ in ports:
+        sock.send_json(term)
+    if ports and args.pattern == 1:
+        replies.append(read_reply(sock, args.timeout, "reply to the terminations"))
+
+
 def run_send(args):
     """vidgear Server: N frames, then the termination message."""
     bidirectional = args.bidirectional and not (args.flavour == "0.1" and args.multiserver)
@@ -475,20 +529,23 @@ def run_send(args):
     summary = {"sent": args.frames, "replies": replies}
     try:
         if monitor is not None:
-            await_handshake(sock, monitor, time.monotonic() + args.timeout)
+            await_handshake(sock, monitor, time.monotonic() + args.timeout,
+                            len(sender_endpoints(args)))
         for index in range(args.frames):
             if args.pattern == 2 and index > 0:
                 time.sleep(args.pace_ms / 1000.0)
             send_frame(sock, args, index, message)
             what = f"reply to frame {index}"
-            if args.pattern in (0, 1) and bidirectional:
+            if args.pattern in (0, 1) and (bidirectional or args.multiclient):
                 replies.append(read_data_reply(sock, args, 0, what))
             elif args.pattern in (0, 1):
                 replies.append(read_reply(sock, args.timeout, what))
         if args.pattern == 2 and args.frames > 0:
             time.sleep(max(args.pace_ms, args.term_delay_ms) / 1000.0)
         term = termination_message(args)
-        if force:
+        if args.multiclient:
+            close_multiclient(sock, args, replies, term)
+        elif force:
             summary["terminations"] = force_terminate(sock, term)
             # The receiver stops reading after the first copy; a connecting socket keeps the
             # rest for a reconnect, so the full linger would only delay the exit.
@@ -608,8 +665,11 @@ def frame_record(args, bidirectional, index, lower_bound, header, payload):
     return record
 
 
-def data_reply(args, bidirectional, device):
+def data_reply(args, bidirectional, device, label=None):
     """The reply bytes to a frame message, sent before decoding (WIRE.md 3.2)."""
+    if args.multiclient:
+        return json.dumps({"port": label, "return_type": python_type_name(args.return_data),
+                           "data": args.return_data}).encode()
     if not bidirectional:
         return f"Data received on device: {device} !".encode()
     if args.flavour == "0.1":
@@ -649,7 +709,10 @@ def run_recv(args):
     sock, port = open_receiver(ctx, args)
     if port is not None:
         emit({"port": port})
-    reply = data_reply(args, bidirectional, device_id(args.flavour))
+    label = args.port_label
+    if label is None and args.multiclient:
+        label = str(port) if port is not None else args.endpoint.rsplit(":", 1)[1]
+    reply = data_reply(args, bidirectional, device_id(args.flavour), label)
     book = PortBook()
     spec = FLAVOURS[args.flavour]
     frames = 0
@@ -705,6 +768,8 @@ def add_common(parser):
                         help="bidirectional_mode (patterns 0/1)")
     parser.add_argument("--multiserver", action="store_true",
                         help="multiserver_mode (patterns 1/2)")
+    parser.add_argument("--multiclient", action="store_true",
+                        help="0.3: multiclient_mode (patterns 1/2)")
 
 
 def build_parser():
@@ -715,6 +780,8 @@ def build_parser():
     send = modes.add_parser("send", help="act as a vidgear Server (connects, sends frames)")
     add_common(send)
     send.add_argument("--endpoint", required=True)
+    send.add_argument("--also-endpoint", action="append", default=[],
+                      help="multi-client: a further receiver endpoint (repeatable)")
     send.add_argument("--frames", type=int, required=True)
     send.add_argument("--dtype", type=parse_dtype, required=True)
     send.add_argument("--shape", type=parse_shape, required=True)
@@ -747,6 +814,8 @@ def build_parser():
     recv.add_argument("--shape", type=parse_shape, default=None)
     recv.add_argument("--compression-param", type=int, default=-1,
                       help="0.1: cv2.imdecode flag (default -1; vidgear's default is 0)")
+    recv.add_argument("--port-label", default=None,
+                      help="multi-client: port put in every reply (default: the bound port)")
     recv.add_argument("--return-data", type=parse_json, default=None,
                       help="bidirectional: JSON value returned with every reply")
     return parser
@@ -758,6 +827,15 @@ def check_args(parser, args):
         parser.error("multi-server mode needs pattern 1 or 2")
     if args.bidirectional and args.pattern == 2:
         parser.error("bidirectional mode needs pattern 0 or 1")
+    if args.multiclient:
+        if args.flavour != "0.3":
+            parser.error("multi-client mode exists in 0.3 only (vidgear 0.1.8+)")
+        if args.pattern == 0:
+            parser.error("multi-client mode needs pattern 1 or 2")
+        if args.multiserver:
+            parser.error("multi-server and multi-client mode exclude each other")
+    if args.mode == "send" and args.also_endpoint and not args.multiclient:
+        parser.error("--also-endpoint needs --multiclient")
     if args.mode != "send":
         return
     if args.multiserver and args.port_label is None:
