@@ -68,9 +68,9 @@ zmq::message_t encode_payload(const Frame& frame, const Encoding& e, PayloadInfo
   switch (e.kind) {
     case Encoding::Kind::raw: {
       const Frame contiguous = frame.contiguous();
-      info.compression = {};
-      info.dtype = std::string(dtype_name(contiguous.dtype()));
-      info.shape = contiguous.shape();
+      wire::FrameHeader described;
+      wire::describe_raw(contiguous, described);
+      info = {{}, std::move(described.dtype), std::move(described.shape)};
       return transport::frame_message(contiguous, e.copy, std::move(tracker));
     }
     case Encoding::Kind::jpeg: {

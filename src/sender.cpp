@@ -92,6 +92,7 @@ struct Sender::Impl {
   // unsubscription (0, also when a receiver disconnects); drain them so they
   // never pile up, keeping the count of receivers.
   void drain_subscriptions() {
+    if (settings.pattern != Pattern::pub_sub) return;
     zmq::message_t msg;
     while (socket.recv(msg, zmq::recv_flags::dontwait)) {
       if (msg.size() == 0) continue;
@@ -174,7 +175,7 @@ struct Sender::Impl {
     const Options& o = settings.options;
     const auto deadline = Clock::now() + o.request_timeout;
     const bool dontwait = (o.flag & ZMQ_DONTWAIT) != 0;
-    if (settings.pattern == Pattern::pub_sub) drain_subscriptions();
+    drain_subscriptions();
 
     auto tracker = (o.track && !o.copy) ? std::make_shared<transport::ReleaseTracker>() : nullptr;
     detail::PayloadInfo info;
@@ -270,13 +271,9 @@ struct Sender::Impl {
   // force_terminate (and bidirectional mode, as vidgear): one termination,
   // offered without waiting for room, a reply or an acknowledgement.
   void terminate_now() {
-    drain_subscriptions_if_pubsub();
+    drain_subscriptions();
     if (!socket.send(zmq::buffer(termination()), zmq::send_flags::dontwait))
       log->warn("sender: force_terminate: the termination message could not be queued");
-  }
-
-  void drain_subscriptions_if_pubsub() {
-    if (settings.pattern == Pattern::pub_sub) drain_subscriptions();
   }
 
   // Sends the termination message; bounded by `bound` in every case.
