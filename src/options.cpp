@@ -1,5 +1,7 @@
 #include "netgear/options.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -63,6 +65,20 @@ std::string colorspace(std::string_view key, const std::string& name) {
     if (upper == cs) return upper;
   throw OptionError(std::string(key), "'" + name + "' is not a colorspace; use one of RGB, BGR, RGBX, BGRX, XBGR, "
                                       "XRGB, GRAY, RGBA, BGRA, ABGR, ARGB, CMYK");
+}
+
+// A list of IPv4 / IPv6 addresses in numeric form (what ZAP reports).
+std::vector<std::string> ip_addresses(std::string_view key, const json& v) {
+  if (!v.is_array()) throw OptionError(std::string(key), type_problem(v, "a list of IP addresses"));
+  std::vector<std::string> out;
+  for (const auto& item : v) {
+    const std::string text = as_string(key, item);
+    unsigned char buf[sizeof(in6_addr)];
+    if (inet_pton(AF_INET, text.c_str(), buf) != 1 && inet_pton(AF_INET6, text.c_str(), buf) != 1)
+      throw OptionError(std::string(key), "'" + text + "' is not a numeric IPv4 or IPv6 address");
+    out.push_back(text);
+  }
+  return out;
 }
 
 using Setter = std::function<void(Options&, std::string_view, const json&)>;
@@ -142,6 +158,7 @@ const std::vector<std::pair<std::string_view, Setter>>& table() {
        [](Options& o, auto k, const json& v) {
          o.max_message_size = as_int_in(k, v, -1, std::numeric_limits<std::int64_t>::max());
        }},
+      {"allowed_addresses", [](Options& o, auto k, const json& v) { o.allowed_addresses = ip_addresses(k, v); }},
   };
   return t;
 }

@@ -29,10 +29,6 @@ void require(bool ok, const char* key, const std::string& problem) {
   if (!ok) throw OptionError(key, problem);
 }
 
-void not_yet(bool used, const char* key, const char* issue) {
-  require(!used, key, std::string("is not implemented in this netgear version yet (") + issue + ")");
-}
-
 void validate_tcp_port(const std::string& port, Role role) {
   if (port == "*" || port == "0") {
     require(role == Role::receiver, "port", "'" + port + "' (any free port) only makes sense on a receiver, which binds");
@@ -59,9 +55,6 @@ void Settings::validate(Role role) const {
           "needs pattern 1 (REQ/REP) or 2 (PUB/SUB), not 0 (PAIR)");
   require(!(o.bidirectional_mode && pubsub), "bidirectional_mode",
           "needs pattern 0 (PAIR) or 1 (REQ/REP): PUB/SUB has no reply channel");
-
-  // Features of later milestones: refuse them loudly rather than ignore them.
-  not_yet(o.secure_mode != SecureMode::grasslands, "secure_mode", "see docs/protocol.md");
 
   const Options defaults;
   require(!(o.jpeg_compression && !o.compression_format.empty()), "compression_format",
@@ -106,6 +99,14 @@ void Settings::validate(Role role) const {
           "only applies with secure_mode 1 or 2");
   require(!(pubsub && o.overflow_policy == OverflowPolicy::block), "overflow_policy",
           "'block' cannot pace a PUB/SUB publisher; use drop_oldest or latest_only");
+  require(o.allowed_addresses.empty() || o.secure_mode != SecureMode::grasslands, "allowed_addresses",
+          "only applies with secure_mode 1 or 2");
+  require(o.allowed_addresses.empty() || role == Role::receiver, "allowed_addresses",
+          "only applies to a receiver (the CURVE server checks its clients)");
+  require(o.allowed_addresses.empty() || protocol == Protocol::tcp, "allowed_addresses",
+          "only applies to tcp (other transports carry no client address)");
+  require(o.secure_mode == SecureMode::grasslands || protocol == Protocol::tcp || protocol == Protocol::ipc,
+          "secure_mode", "needs tcp or ipc: libzmq applies no CURVE to " + std::string(to_string(protocol)));
   require(!((protocol == Protocol::pgm || protocol == Protocol::epgm) && !pubsub), "protocol",
           std::string(to_string(protocol)) + " (multicast) only works with pattern 2 (PUB/SUB)");
 

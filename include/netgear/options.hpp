@@ -91,6 +91,10 @@ struct Options {
   /// Largest message a receiver accepts, in bytes (ZMQ_MAXMSGSIZE); a larger
   /// one drops the sender's connection. -1 = no limit.
   std::int64_t max_message_size = std::int64_t{1} << 30;
+  /// Secure mode, receiver, tcp: the client IP addresses admitted (numeric
+  /// IPv4/IPv6, as the peer's packets carry them); empty admits any address.
+  /// vidgear instead admits only its own bind address (see docs/protocol.md).
+  std::vector<std::string> allowed_addresses;
 
   /// Sets one option from its vidgear key and a JSON value ("copy", true).
   /// Keys are matched exactly after trimming spaces; `bidectional_mode` (the

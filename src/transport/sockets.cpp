@@ -34,6 +34,18 @@ std::string explain(const zmq::error_t& e, const std::string& endpoint) {
   return endpoint + ": " + e.what() + hint;
 }
 
+void apply(zmq::socket_t& socket, const Curve& curve) {
+  if (!curve.on()) return;
+  if (curve.server_key.empty()) {
+    socket.set(zmq::sockopt::curve_server, 1);
+    socket.set(zmq::sockopt::zap_domain, curve.zap_domain);
+  } else {
+    socket.set(zmq::sockopt::curve_serverkey, curve.server_key);
+  }
+  socket.set(zmq::sockopt::curve_publickey, curve.public_key);
+  socket.set(zmq::sockopt::curve_secretkey, curve.secret_key);
+}
+
 }  // namespace
 
 std::string make_endpoint(Protocol protocol, const std::string& address, const std::string& port) {
@@ -58,6 +70,7 @@ zmq::socket_t open_sender_socket(zmq::context_t& ctx, Pattern pattern, const std
     socket.set(zmq::sockopt::immediate, 1);
   }
   if (pattern != Pattern::pub_sub && tuning.immediate) socket.set(zmq::sockopt::immediate, 1);
+  apply(socket, tuning.curve);
   for (const auto& endpoint : endpoints) {
     try {
       socket.connect(endpoint);
@@ -68,18 +81,24 @@ zmq::socket_t open_sender_socket(zmq::context_t& ctx, Pattern pattern, const std
   return socket;
 }
 
-zmq::socket_t open_receiver_socket(zmq::context_t& ctx, Pattern pattern, const std::vector<std::string>& endpoints,
-                                   const Options& options, std::vector<std::string>& bound) {
+zmq::socket_t open_receiver_socket(zmq::context_t& ctx, Pattern pattern, const Options& options, const Curve& curve) {
   zmq::socket_t socket(ctx, receiver_type(pattern));
   socket.set(zmq::sockopt::linger, 0);
   socket.set(zmq::sockopt::maxmsgsize, options.max_message_size);
   if (pattern == Pattern::pub_sub) {
-    socket.set(zmq::sockopt::rcvhwm, 1);
+    // libzmq 4.3.4: a SUB with RCVHWM 1 whose clients pass a ZAP handler never
+    // delivers a message (observed; RCVHWM 2 does), so secure mode uses 2.
+    socket.set(zmq::sockopt::rcvhwm, curve.on() ? 2 : 1);
     // Everything: multi-server `filter` is applied per sender by the receiver,
     // which also keeps each sender's termination (a prefix would drop it).
     socket.set(zmq::sockopt::subscribe, "");
   }
-  bound.clear();
+  apply(socket, curve);
+  return socket;
+}
+
+std::vector<std::string> bind_all(zmq::socket_t& socket, const std::vector<std::string>& endpoints) {
+  std::vector<std::string> bound;
   for (const auto& endpoint : endpoints) {
     try {
       socket.bind(endpoint);
@@ -88,12 +107,14 @@ zmq::socket_t open_receiver_socket(zmq::context_t& ctx, Pattern pattern, const s
     }
     bound.push_back(socket.get(zmq::sockopt::last_endpoint));
   }
-  return socket;
+  return bound;
 }
 
-WaitResult wait_for(zmq::socket_t& socket, short events, const Waker* waker, Deadline deadline) {
-  zmq::pollitem_t items[2] = {{socket.handle(), 0, events, 0}, {nullptr, waker ? waker->fd() : -1, ZMQ_POLLIN, 0}};
-  const int count = waker ? 2 : 1;
+WaitResult wait_for(zmq::socket_t& socket, short events, const Waker* waker, Deadline deadline, zmq::socket_t* side) {
+  zmq::pollitem_t items[3] = {{socket.handle(), 0, events, 0},
+                              {nullptr, waker ? waker->fd() : -1, static_cast<short>(waker ? ZMQ_POLLIN : 0), 0},
+                              {side ? side->handle() : nullptr, -1, static_cast<short>(side ? ZMQ_POLLIN : 0), 0}};
+  const int count = side ? 3 : (waker ? 2 : 1);
   for (;;) {
     long timeout_ms = -1;
     if (deadline) {
@@ -107,6 +128,7 @@ WaitResult wait_for(zmq::socket_t& socket, short events, const Waker* waker, Dea
     }
     if (waker && (items[1].revents & ZMQ_POLLIN)) return WaitResult::woken;
     if (items[0].revents & events) return WaitResult::ready;
+    if (side && (items[2].revents & ZMQ_POLLIN)) return WaitResult::side_ready;
     if (deadline && Clock::now() >= *deadline) return WaitResult::timed_out;
   }
 }

@@ -28,26 +28,41 @@ std::string make_endpoint(Protocol protocol, const std::string& address, const s
 /// send fail with EAGAIN, which netgear counts, instead of a silent drop),
 /// XPUB_VERBOSER and IMMEDIATE (receivers are counted as they come and go).
 /// Connected to every endpoint; throws SetupError naming the endpoint.
+/// CURVE settings of a socket (Z85 keys). Empty public_key: no security.
+struct Curve {
+  std::string public_key, secret_key;  ///< this socket's own pair
+  std::string server_key;              ///< a client (sender): the receiver's public key
+  std::string zap_domain;              ///< a server (receiver): its authenticator policy
+  [[nodiscard]] bool on() const { return !public_key.empty(); }
+};
+
 /// Per-mode adjustments of a sender socket.
 struct SenderTuning {
   bool immediate = false;  ///< ZMQ_IMMEDIATE on PAIR/REQ: queue only to connected receivers
   bool nodrop = true;      ///< XPUB_NODROP on PUB/SUB: EAGAIN instead of a silent drop
+  Curve curve;             ///< CURVE client keys (secure mode)
 };
 
 zmq::socket_t open_sender_socket(zmq::context_t& ctx, Pattern pattern, const std::vector<std::string>& endpoints,
                                  SenderTuning tuning = {});
 
-/// Socket of a receiver: PAIR, REP, or SUB with RCVHWM 1 subscribed to "".
-/// Bound to every endpoint; `bound` receives the endpoints with wildcard
-/// ports resolved. Throws SetupError naming the endpoint.
-zmq::socket_t open_receiver_socket(zmq::context_t& ctx, Pattern pattern, const std::vector<std::string>& endpoints,
-                                   const Options& options, std::vector<std::string>& bound);
+/// Socket of a receiver: PAIR, REP, or SUB with RCVHWM 1 subscribed to "";
+/// a CURVE server when `curve` is on. Not bound yet (see bind_all).
+zmq::socket_t open_receiver_socket(zmq::context_t& ctx, Pattern pattern, const Options& options,
+                                   const Curve& curve = {});
 
-enum class WaitResult { ready, timed_out, woken };
+/// Binds a receiver socket to every endpoint; returns the endpoints with
+/// wildcard ports resolved. Throws SetupError naming the endpoint.
+std::vector<std::string> bind_all(zmq::socket_t& socket, const std::vector<std::string>& endpoints);
+
+enum class WaitResult { ready, timed_out, woken, side_ready };
 
 /// Waits until `socket` has `events` (ZMQ_POLLIN / ZMQ_POLLOUT), `waker` is
-/// signalled, or `deadline` passes. Never spins; EINTR is retried.
-WaitResult wait_for(zmq::socket_t& socket, short events, const Waker* waker, Deadline deadline);
+/// signalled, `side` (if given) has a message to read, or `deadline` passes.
+/// The waker wins over the sockets, `socket` over `side`. Never spins; EINTR
+/// is retried.
+WaitResult wait_for(zmq::socket_t& socket, short events, const Waker* waker, Deadline deadline,
+                    zmq::socket_t* side = nullptr);
 
 /// Reads every part of the next message without blocking (the caller waited
 /// for POLLIN). Returns false if no message was there.

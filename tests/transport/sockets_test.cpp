@@ -24,10 +24,17 @@ TEST(Endpoint, VidgearForm) {
   EXPECT_EQ(make_endpoint(Protocol::epgm, "lo;239.192.1.1", "5555"), "epgm://lo;239.192.1.1:5555");
 }
 
+zmq::socket_t bound_receiver(zmq::context_t& ctx, Pattern pattern, const std::vector<std::string>& endpoints,
+                             std::vector<std::string>& bound) {
+  auto socket = open_receiver_socket(ctx, pattern, {});
+  bound = bind_all(socket, endpoints);
+  return socket;
+}
+
 TEST(Sockets, ReceiverResolvesAWildcardPort) {
   auto ctx = shared_context();
   std::vector<std::string> bound;
-  auto socket = open_receiver_socket(*ctx, Pattern::pair, {"tcp://127.0.0.1:*"}, {}, bound);
+  auto socket = bound_receiver(*ctx, Pattern::pair, {"tcp://127.0.0.1:*"}, bound);
   ASSERT_EQ(bound.size(), 1u);
   EXPECT_EQ(bound[0].rfind("tcp://127.0.0.1:", 0), 0u);
   EXPECT_NE(bound[0].back(), '*');
@@ -37,7 +44,7 @@ TEST(Sockets, BindErrorNamesTheEndpoint) {
   auto ctx = shared_context();
   std::vector<std::string> bound;
   try {
-    open_receiver_socket(*ctx, Pattern::pair, {"tcp://256.1.1.1:5555"}, {}, bound);
+    bound_receiver(*ctx, Pattern::pair, {"tcp://256.1.1.1:5555"}, bound);
     FAIL();
   } catch (const SetupError& e) {
     EXPECT_NE(std::string(e.what()).find("tcp://256.1.1.1:5555"), std::string::npos) << e.what();
@@ -53,14 +60,14 @@ TEST(Sockets, SharedContextIsSharedWhileAlive) {
 TEST(Wait, TimesOutWithNothingToRead) {
   auto ctx = shared_context();
   std::vector<std::string> bound;
-  auto socket = open_receiver_socket(*ctx, Pattern::pair, {"inproc://wait-test:1"}, {}, bound);
+  auto socket = bound_receiver(*ctx, Pattern::pair, {"inproc://wait-test:1"}, bound);
   EXPECT_EQ(wait_for(socket, ZMQ_POLLIN, nullptr, Clock::now() + 20ms), WaitResult::timed_out);
 }
 
 TEST(Wait, AWakerInterruptsAnEndlessWait) {
   auto ctx = shared_context();
   std::vector<std::string> bound;
-  auto socket = open_receiver_socket(*ctx, Pattern::pair, {"inproc://wait-test:2"}, {}, bound);
+  auto socket = bound_receiver(*ctx, Pattern::pair, {"inproc://wait-test:2"}, bound);
   Waker waker;
   std::thread signaller([&] { waker.signal(); });
   EXPECT_EQ(wait_for(socket, ZMQ_POLLIN, &waker, std::nullopt), WaitResult::woken);
@@ -88,8 +95,7 @@ TEST(Multicast, EpgmEndpointBindsWhereMulticastExists) {
   auto ctx = shared_context();
   std::vector<std::string> bound;
   try {
-    auto socket = open_receiver_socket(*ctx, Pattern::pub_sub,
-                                       {make_endpoint(Protocol::epgm, "lo;239.192.1.1", free_udp_port())}, {}, bound);
+    auto socket = bound_receiver(*ctx, Pattern::pub_sub, {make_endpoint(Protocol::epgm, "lo;239.192.1.1", free_udp_port())}, bound);
     EXPECT_EQ(bound.size(), 1u);
   } catch (const SetupError& e) {
     GTEST_SKIP() << "multicast unavailable here: " << e.what();

@@ -144,10 +144,23 @@ TEST(Settings, OptionsThatCannotActInThePatternAreRefused) {
   EXPECT_EQ(error_key([&] { settings(Pattern::pub_sub, timeout).validate(Role::sender); }), "request_timeout");
 }
 
-TEST(Settings, FeaturesNotBuiltYetAreRefusedNotIgnored) {
+TEST(Settings, SecureModeOptionsThatCannotActAreRefused) {
   Options secure;
   secure.secure_mode = SecureMode::stonehouse;
-  EXPECT_EQ(error_key([&] { settings(Pattern::pair, secure).validate(Role::sender); }), "secure_mode");
+  EXPECT_NO_THROW(settings(Pattern::pair, secure).validate(Role::sender));
+  auto inproc = settings(Pattern::pair, secure);
+  inproc.protocol = Protocol::inproc;
+  EXPECT_EQ(error_key([&] { inproc.validate(Role::receiver); }), "secure_mode");
+
+  Options fenced = Options::from_json({{"allowed_addresses", json::array({"127.0.0.1", "::1"})}});
+  EXPECT_EQ(fenced.allowed_addresses, (std::vector<std::string>{"127.0.0.1", "::1"}));
+  EXPECT_EQ(error_key([&] { settings(Pattern::pair, fenced).validate(Role::receiver); }), "allowed_addresses");
+  fenced.secure_mode = SecureMode::ironhouse;
+  EXPECT_NO_THROW(settings(Pattern::pair, fenced).validate(Role::receiver));
+  EXPECT_EQ(error_key([&] { settings(Pattern::pair, fenced).validate(Role::sender); }), "allowed_addresses");
+  EXPECT_EQ(error_key([] { Options::from_json({{"allowed_addresses", json::array({"localhost"})}}); }),
+            "allowed_addresses");
+  EXPECT_EQ(error_key([] { Options::from_json({{"allowed_addresses", "127.0.0.1"}}); }), "allowed_addresses");
 }
 
 TEST(Settings, CompressionOptionsThatCannotActAreRefused) {
