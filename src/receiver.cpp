@@ -9,7 +9,9 @@
 #include "netgear/error.hpp"
 #include "queue/bounded_queue.hpp"
 #include "roster.hpp"
+#include "security/secure_setup.hpp"
 #include "transport/context.hpp"
+#include "transport/monitor.hpp"
 #include "transport/sockets.hpp"
 #include "wire/header.hpp"
 #include "wire/reply.hpp"
@@ -42,7 +44,9 @@ struct Receiver::Impl {
   std::shared_ptr<spdlog::logger> log;
   std::shared_ptr<zmq::context_t> ctx = transport::shared_context();
   std::vector<std::string> endpoints;
+  std::optional<security::ServerGuard> guard;  // secure mode: keys and authenticator policy
   zmq::socket_t socket;  // owned by the I/O thread once it runs
+  std::optional<transport::HandshakeMonitor> monitor;  // secure mode: refused clients, I/O thread
   transport::Waker waker;
   queue::BoundedQueue<Received> frames;
   const std::string device_id = wire::make_device_id();
@@ -53,7 +57,8 @@ struct Receiver::Impl {
   std::string own_port;      // multi-client: the label this receiver puts in its replies
 
   std::atomic<EndReason> end{EndReason::none};
-  std::atomic<std::uint64_t> received{0}, delivered{0}, bad{0}, bytes{0}, filtered{0};
+  std::atomic<std::uint64_t> received{0}, delivered{0}, bad{0}, bytes{0}, filtered{0}, rejected{0};
+  Clock::time_point last_rejection_log{};  // I/O thread
   std::mutex return_mutex;
   nlohmann::json return_data;           // guarded by return_mutex
   std::optional<Frame> return_frame;    // guarded by return_mutex
@@ -71,7 +76,11 @@ struct Receiver::Impl {
     const auto address = settings.effective_address(Role::receiver);
     for (const auto& port : settings.effective_ports())
       wanted.push_back(transport::make_endpoint(settings.protocol, address, port));
-    socket = transport::open_receiver_socket(*ctx, settings.pattern, wanted, settings.options, endpoints);
+    if (settings.options.secure_mode != SecureMode::grasslands) guard.emplace(settings.options, ctx, log);
+    socket = transport::open_receiver_socket(*ctx, settings.pattern, settings.options,
+                                             guard ? guard->curve() : transport::Curve{});
+    if (guard) monitor.emplace(*ctx, socket);
+    endpoints = transport::bind_all(socket, wanted);
     std::vector<std::string> bound_ports;  // wildcards resolved: what senders will stamp
     for (const auto& e : endpoints) bound_ports.push_back(e.substr(e.rfind(':') + 1));
     roster = detail::Roster(bound_ports);
@@ -95,21 +104,42 @@ struct Receiver::Impl {
       log->warn("receiver: could not send the reply (sender gone?)");
   }
 
+  // Secure mode: clients whose handshake failed are counted (and logged at
+  // most every 10 s: a refused client retries every 100 ms).
+  void note_refused_clients() {
+    while (auto failure = monitor->failure()) {
+      ++rejected;
+      const auto now = Clock::now();
+      if (failure->auth || now - last_rejection_log < std::chrono::seconds(10)) continue;
+      last_rejection_log = now;
+      log->warn("receiver: refused a client at {}: {} ({} refused so far)", failure->endpoint, failure->reason,
+                rejected.load());
+    }
+  }
+
   void run() {
     std::vector<zmq::message_t> parts;
+    zmq::socket_t* side = monitor ? &monitor->socket() : nullptr;
     try {
+      auto last_message = Clock::now();
       for (;;) {
         transport::Deadline deadline;
-        if (silence) deadline = Clock::now() + *silence;
-        auto waited = transport::wait_for(socket, ZMQ_POLLIN, &waker, deadline);
+        if (silence) deadline = last_message + *silence;
+        auto waited = transport::wait_for(socket, ZMQ_POLLIN, &waker, deadline, side);
         if (waited == WaitResult::woken) return;  // close() ends the stream itself
+        if (waited == WaitResult::side_ready) {
+          note_refused_clients();
+          continue;
+        }
         if (waited == WaitResult::timed_out) {
           log->warn("receiver: nothing received for {} ms; ending the stream", silence->count());
           finish(EndReason::timed_out);
           return;
         }
         if (!transport::recv_all(socket, parts)) continue;
-        if (handle(parts)) {
+        const bool ended = handle(parts);
+        last_message = Clock::now();  // after handle(): a full queue may have held it
+        if (ended) {
           finish(EndReason::terminated);
           return;
         }
@@ -266,6 +296,7 @@ struct Receiver::Impl {
     if (io.joinable()) io.join();
     try {
       socket.close();
+      if (monitor) monitor->socket().close();
     } catch (const std::exception& e) {
       log->error("receiver: close: {}", e.what());
     }
@@ -319,6 +350,7 @@ ReceiverStats Receiver::stats() const {
   ReceiverStats stats{impl_->received, impl_->delivered, impl_->frames.dropped(), impl_->bad,
                       impl_->bytes,    impl_->frames.size(), 0};
   stats.filtered = impl_->filtered;
+  stats.rejected = impl_->rejected;
   return stats;
 }
 

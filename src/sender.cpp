@@ -6,7 +6,9 @@
 #include "frame_codec.hpp"
 #include "log.hpp"
 #include "netgear/error.hpp"
+#include "security/secure_setup.hpp"
 #include "transport/context.hpp"
+#include "transport/monitor.hpp"
 #include "transport/sockets.hpp"
 #include "wire/header.hpp"
 #include "wire/reply.hpp"
@@ -33,7 +35,9 @@ struct Sender::Impl {
   detail::Decoding decoding;
   std::shared_ptr<zmq::context_t> ctx = transport::shared_context();
   std::vector<std::string> endpoints;
+  transport::Curve curve;  // secure mode: this sender's CURVE client keys
   zmq::socket_t socket;
+  std::optional<transport::HandshakeMonitor> monitor;  // secure mode: why replies do not come
   transport::Waker waker;
 
   std::mutex io;                   // one send() or close() at a time on the socket
@@ -54,6 +58,7 @@ struct Sender::Impl {
     const auto address = settings.effective_address(Role::sender);
     for (const auto& port : settings.effective_ports())
       endpoints.push_back(transport::make_endpoint(settings.protocol, address, port));
+    if (settings.options.secure_mode != SecureMode::grasslands) curve = security::client_keys(settings.options, *log);
     socket = open_socket();
     log->info("sender: {} over {} to {}", to_string(settings.pattern), to_string(settings.protocol), endpoints.front());
   }
@@ -63,6 +68,7 @@ struct Sender::Impl {
   // Lazy Pirate: a REQ or PAIR socket that missed a reply is replaced, so a
   // late reply can never be taken for the next frame's.
   void reset_socket() {
+    if (monitor) monitor->socket().close();
     socket.close();
     socket = open_socket();
   }
@@ -74,7 +80,23 @@ struct Sender::Impl {
     // its own frames instead of holding back the others.
     tuning.immediate = settings.options.multiclient_mode;
     tuning.nodrop = !settings.options.multiclient_mode;
-    return transport::open_sender_socket(*ctx, settings.pattern, endpoints, tuning);
+    tuning.curve = curve;
+    auto opened = transport::open_sender_socket(*ctx, settings.pattern, endpoints, tuning);
+    if (curve.on()) monitor.emplace(*ctx, opened);
+    return opened;
+  }
+
+  // Secure mode: what the handshake monitor saw, as advice for a timeout.
+  std::string handshake_trouble() {
+    if (!monitor) return {};
+    std::optional<transport::HandshakeMonitor::Failure> last;
+    while (auto f = monitor->failure()) last = f;
+    if (!last) return {};
+    if (last->auth)
+      return "; the receiver refused this sender's CURVE key (IronHouse: is this sender's public_keys/client.key "
+             "in the receiver's public_keys? is its address allowed?)";
+    return "; the CURVE handshake failed: " + last->reason +
+           " (does this sender's public_keys/server.key come from the receiver's store?)";
   }
 
   // vidgear's force close: bidirectional mode turns it on too.
@@ -148,20 +170,21 @@ struct Sender::Impl {
     ++timeouts;
     ++timeouts_in_row;
     const int budget = settings.options.max_retries;
+    const std::string trouble = handshake_trouble();
     if (budget >= 0 && timeouts_in_row >= std::max(1, budget)) {  // vidgear: the n-th miss raises
       peer_lost = true;
       throw PeerLostError("netgear: no reply from the receiver at " + endpoints.front() + " within " +
                           std::to_string(settings.options.request_timeout.count()) + " ms, " +
                           std::to_string(timeouts_in_row) + " times in a row; giving up (max_retries=" +
-                          std::to_string(budget) + ")");
+                          std::to_string(budget) + ")" + trouble);
     }
     // Multi-client REQ keeps its socket: REQ_RELAXED lets it go on to the next
     // receiver in the round-robin and REQ_CORRELATE drops the laggard's late
     // reply, so one slow or gone receiver costs its own frames, not everyone's
     // (a fresh socket would start the round-robin at it again).
     const bool keep = settings.options.multiclient_mode && settings.pattern == Pattern::req_rep;
-    log->warn("sender: no reply within {} ms; {} ({} timeouts in a row)", settings.options.request_timeout.count(),
-              keep ? "moving on to the next receiver" : "resetting the socket", timeouts_in_row);
+    log->warn("sender: no reply within {} ms; {} ({} timeouts in a row){}", settings.options.request_timeout.count(),
+              keep ? "moving on to the next receiver" : "resetting the socket", timeouts_in_row, trouble);
     if (!keep) reset_socket();
     return outcome(SendStatus::timed_out);
   }
@@ -186,7 +209,8 @@ struct Sender::Impl {
       switch (transport::wait_for(socket, ZMQ_POLLOUT, &waker, deadline)) {
         case WaitResult::woken: return outcome(SendStatus::interrupted);
         case WaitResult::timed_out: return on_reply_timeout();
-        case WaitResult::ready: break;
+        case WaitResult::ready:
+        case WaitResult::side_ready: break;  // no side socket here
       }
     }
     // Pattern 2 and flag=1 never wait: XPUB_NODROP/DONTWAIT report a full pipe as EAGAIN.
@@ -210,7 +234,8 @@ struct Sender::Impl {
     switch (transport::wait_for(socket, ZMQ_POLLIN, &waker, deadline)) {
       case WaitResult::woken: return outcome(SendStatus::interrupted);
       case WaitResult::timed_out: return on_reply_timeout();
-      case WaitResult::ready: break;
+      case WaitResult::ready:
+      case WaitResult::side_ready: break;  // no side socket here
     }
     std::vector<zmq::message_t> parts;
     transport::recv_all(socket, parts);
@@ -298,6 +323,7 @@ struct Sender::Impl {
     try {
       const auto bound = force_close() ? Milliseconds(100) : std::min(settings.options.request_timeout, Milliseconds(1000));
       if (!peer_lost) terminate(bound);
+      if (monitor) monitor->socket().close();
       socket.close();
     } catch (const std::exception& e) {
       log->error("sender: close: {}", e.what());

@@ -52,6 +52,10 @@ struct ReceiverStats {
   std::uint64_t bytes = 0;      ///< payload bytes of valid frames
   std::size_t queued = 0;       ///< frames waiting for recv() now
   std::uint64_t filtered = 0;   ///< multi-server PUB/SUB: frames from senders `filter` excludes
+  /// Secure mode: client handshakes refused (wrong server key, a client key
+  /// IronHouse does not admit, an address not allowed, a plain client). A
+  /// refused client retries, so this counts attempts, not clients.
+  std::uint64_t rejected = 0;
 };
 
 /// The receiving side of a stream. Move-only; the destructor calls close().

@@ -1,6 +1,8 @@
 #include "support/test_support.hpp"
 
 #include <atomic>
+#include <cstdlib>
+#include <stdexcept>
 #include <thread>
 
 #include <opencv2/core.hpp>
@@ -66,6 +68,21 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   return true;
+}
+
+}  // namespace netgear::test
+
+namespace netgear::test {
+
+TempDir::TempDir() {
+  std::string templ = (std::filesystem::temp_directory_path() / "netgear-test-XXXXXX").string();
+  if (!::mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = templ;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
 }
 
 }  // namespace netgear::test

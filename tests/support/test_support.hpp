@@ -3,6 +3,7 @@
 // waiting on a condition with a deadline (never a bare sleep).
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -27,6 +28,21 @@ Settings receiver_settings(Protocol protocol, Pattern pattern);
 
 /// Settings for a sender aimed at `endpoint` (as a receiver reported it).
 Settings sender_settings_for(const std::string& endpoint, Pattern pattern);
+
+/// A fresh folder under the system temp folder, removed with its contents
+/// when the object goes.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+  [[nodiscard]] std::string str() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
 
 /// Polls `condition` until it holds or `timeout` passes; returns its last value.
 bool eventually(const std::function<bool()>& condition,
