@@ -21,3 +21,8 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/netgearConfigVersion.cmak
 install(FILES ${PROJECT_BINARY_DIR}/netgearConfig.cmake
               ${PROJECT_BINARY_DIR}/netgearConfigVersion.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/netgear)
+
+# The key store tool, for deploying secure mode on machines without a build.
+if(TARGET netgear-keys)
+  install(TARGETS netgear-keys RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()

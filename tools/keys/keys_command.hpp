@@ -1,0 +1,14 @@
+#pragma once
+// `keys`: create, inspect and extend a secure-mode key store from the command
+// line. Registered as a subcommand of a CLI11 app, so the standalone
+// `netgear-keys` program and the `netgear` tool share it.
+
+#include <CLI/CLI.hpp>
+
+namespace netgear::tools {
+
+/// Adds the generate / show / add / remove subcommands to `app`. Each runs
+/// when parsed and throws netgear::Error (or CLI::Error) on failure.
+void add_keys_commands(CLI::App& app);
+
+}  // namespace netgear::tools
