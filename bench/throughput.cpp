@@ -2,8 +2,12 @@
 // each pattern, next to the ceiling — raw libzmq (cppzmq) moving the same
 // two-part messages with the same reply discipline — in the same run.
 // Sender in this process, receiver in a forked child; the receiver times the
-// frames after a warm-up.
+// frames after a warm-up. --secure adds netgear with StoneHouse (CURVE).
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <memory>
 #include <cstdio>
 #include <functional>
 #include <sstream>
@@ -16,6 +20,7 @@
 #include <opencv2/imgproc.hpp>
 #include <zmq.hpp>
 
+#include "netgear/keys.hpp"
 #include "netgear/netgear.hpp"
 #include "support/child.hpp"
 
@@ -33,7 +38,19 @@ struct Config {
   std::vector<int> patterns = {0, 1, 2};
   bool as_json = false;
   bool jpeg = false;  // netgear sends JPEG q90 4:2:2 (vidgear 0.3's default); no raw ceiling then
+  bool secure = false;      // also measure netgear with StoneHouse (CURVE encryption)
+  std::string key_location;  // custom_cert_location of the StoneHouse cases
 };
+
+// StoneHouse options when `secure`, plain ones otherwise.
+netgear::Options options_for(const Config& c, bool secure) {
+  netgear::Options options;
+  if (secure) {
+    options.secure_mode = netgear::SecureMode::stonehouse;
+    options.custom_cert_location = c.key_location;
+  }
+  return options;
+}
 
 // A frame like a camera's: gradients, shapes and a little sensor noise (pure
 // noise would be an unfair JPEG case, a flat frame an unfair easy one).
@@ -85,8 +102,8 @@ Measured parse(const std::optional<std::string>& line) {
 
 // ---- netgear ------------------------------------------------------------------
 
-int netgear_receiver(const Config& c, int pattern, const Report& report) {
-  netgear::NetGear client("127.0.0.1", "*", "tcp", pattern, true);
+int netgear_receiver(const Config& c, int pattern, bool secure, const Report& report) {
+  netgear::NetGear client("127.0.0.1", "*", "tcp", pattern, true, false, options_for(c, secure));
   report(client.receiver().endpoints().front());
   Clock clock(c.warmup);
   while (client.recv()) clock.frame();
@@ -94,8 +111,8 @@ int netgear_receiver(const Config& c, int pattern, const Report& report) {
   return 0;
 }
 
-void netgear_sender(const Config& c, int pattern, const std::string& port, const cv::Mat& frame) {
-  netgear::Options options;
+void netgear_sender(const Config& c, int pattern, bool secure, const std::string& port, const cv::Mat& frame) {
+  netgear::Options options = options_for(c, secure);
   options.jpeg_compression = c.jpeg;
   netgear::NetGear server("127.0.0.1", port, "tcp", pattern, false, false, options);
   auto& sender = server.sender();
@@ -191,7 +208,19 @@ int main(int argc, char** argv) {
   app.add_option("--patterns", c.patterns, "patterns to measure")->check(CLI::Range(0, 2));
   app.add_flag("--json", c.as_json, "print JSON instead of a table");
   app.add_flag("--jpeg", c.jpeg, "netgear sends JPEG q90 (encode and decode included; no raw ceiling)");
+  app.add_flag("--secure", c.secure, "also measure netgear with secure_mode 1 (StoneHouse, CURVE)");
   CLI11_PARSE(app, argc, argv);
+
+  std::unique_ptr<char, void (*)(char*)> key_dir(nullptr, [](char* dir) {
+    std::filesystem::remove_all(dir);
+    std::free(dir);
+  });
+  if (c.secure) {  // one store for both processes, made before they start
+    key_dir.reset(::strdup((std::filesystem::temp_directory_path() / "netgear-bench-XXXXXX").c_str()));
+    if (!::mkdtemp(key_dir.get())) throw std::runtime_error("cannot create a temporary key folder");
+    c.key_location = key_dir.get();
+    netgear::KeyStore::at(c.key_location).generate();
+  }
 
   const cv::Mat frame = camera_like(c.width, c.height);
   const double mb = static_cast<double>(frame.total() * frame.elemSize()) / 1e6;
@@ -202,14 +231,21 @@ int main(int argc, char** argv) {
     std::printf("netgear throughput: %dx%dx3 uint8 frames (%.2f MB) over tcp loopback, %d timed frames per case,\n"
                 "sender and receiver in separate processes; ceiling = raw libzmq, same messages and replies\n"
                 "%s\n\n"
-                "%-8s %12s %10s %12s %10s %9s\n",
+                "%-8s %12s %10s %12s %10s %9s%s\n",
                 c.width, c.height, mb, c.frames,
                 c.jpeg ? "netgear frames are JPEG q90 4:2:2 (encode + decode included; MB/s of raw pixels)" : "",
                 "pattern", "netgear fps", "MB/s", "raw zmq fps", "MB/s",
-                "ours/raw");
+                "ours/raw", c.secure ? "  StoneHouse fps      MB/s  secure/plain" : "");
   for (int pattern : c.patterns) {
-    auto ours = run_case([&](const Report& r) { return netgear_receiver(c, pattern, r); },
-                         [&](const std::string& ep) { netgear_sender(c, pattern, ep.substr(ep.rfind(':') + 1), frame); });
+    auto measure = [&](bool secure) {
+      return run_case([&](const Report& r) { return netgear_receiver(c, pattern, secure, r); },
+                      [&](const std::string& ep) {
+                        netgear_sender(c, pattern, secure, ep.substr(ep.rfind(':') + 1), frame);
+                      });
+    };
+    auto ours = measure(false);
+    Measured secured;
+    if (c.secure) secured = measure(true);
     Measured raw;
     if (!c.jpeg)
       raw = run_case([&](const Report& r) { return raw_receiver(c, pattern, r); },
@@ -222,11 +258,20 @@ int main(int argc, char** argv) {
                        {"raw_fps", raw.fps()},
                        {"raw_frames", raw.frames},
                        {"ratio", ratio}});
+    if (c.secure) {
+      results.back()["stonehouse_fps"] = secured.fps();
+      results.back()["stonehouse_frames"] = secured.frames;
+    }
+    char secure_columns[64] = "";
+    if (c.secure)
+      std::snprintf(secure_columns, sizeof secure_columns, "  %14.1f %9.1f %13.2f", secured.fps(), secured.fps() * mb,
+                    ours.fps() > 0 ? secured.fps() / ours.fps() : 0);
     if (!c.as_json && c.jpeg)
-      std::printf("%-8s %12.1f %10.1f %12s %10s %9s\n", names[pattern], ours.fps(), ours.fps() * mb, "-", "-", "-");
+      std::printf("%-8s %12.1f %10.1f %12s %10s %9s%s\n", names[pattern], ours.fps(), ours.fps() * mb, "-", "-", "-",
+                  secure_columns);
     else if (!c.as_json)
-      std::printf("%-8s %12.1f %10.1f %12.1f %10.1f %9.2f\n", names[pattern], ours.fps(), ours.fps() * mb, raw.fps(),
-                  raw.fps() * mb, ratio);
+      std::printf("%-8s %12.1f %10.1f %12.1f %10.1f %9.2f%s\n", names[pattern], ours.fps(), ours.fps() * mb, raw.fps(),
+                  raw.fps() * mb, ratio, secure_columns);
     std::fflush(stdout);
   }
   if (c.as_json) std::printf("%s\n", results.dump(2).c_str());
