@@ -86,7 +86,10 @@ void Authenticator::answer(std::vector<zmq::message_t>& request) {
   socket_.send(request[1], zmq::send_flags::sndmore);  // request id
   socket_.send(zmq::buffer(d.code), zmq::send_flags::sndmore);
   socket_.send(zmq::buffer(d.text), zmq::send_flags::sndmore);
-  socket_.send(zmq::buffer(client_key), zmq::send_flags::sndmore);  // user id
+  // No User-Id: libzmq 4.3 would queue it to the socket as a hidden
+  // "credential" message that counts against RCVHWM but is never credited
+  // back, which leaves a SUB with RCVHWM 1 (vidgear's) full for good.
+  socket_.send(zmq::message_t(), zmq::send_flags::sndmore);  // user id
   socket_.send(zmq::message_t(), zmq::send_flags::none);              // metadata
 }
 

@@ -86,9 +86,7 @@ zmq::socket_t open_receiver_socket(zmq::context_t& ctx, Pattern pattern, const O
   socket.set(zmq::sockopt::linger, 0);
   socket.set(zmq::sockopt::maxmsgsize, options.max_message_size);
   if (pattern == Pattern::pub_sub) {
-    // libzmq 4.3.4: a SUB with RCVHWM 1 whose clients pass a ZAP handler never
-    // delivers a message (observed; RCVHWM 2 does), so secure mode uses 2.
-    socket.set(zmq::sockopt::rcvhwm, curve.on() ? 2 : 1);
+    socket.set(zmq::sockopt::rcvhwm, 1);
     // Everything: multi-server `filter` is applied per sender by the receiver,
     // which also keeps each sender's termination (a prefix would drop it).
     socket.set(zmq::sockopt::subscribe, "");
