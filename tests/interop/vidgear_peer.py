@@ -2,7 +2,7 @@
 """Wire-exact stand-in for a Python vidgear NetGear peer (no vidgear needed).
 
 This script reproduces, byte for byte on the ZeroMQ wire, what vidgear's NetGear sends and
-replies (see shared/WIRE.md sections 2, 3, 4, 5, 7, 8 and the Appendix), so the C++ netgear
+replies (see shared/WIRE.md sections 2 to 8 and the Appendix), so the C++ netgear
 library can be tested against "vidgear" without installing it.  OpenCV (``cv2``) is imported
 only when a frame is compressed or decoded.
 
@@ -79,6 +79,35 @@ Multi-client (``--multiclient``, 0.3 only, patterns 1/2):
   with P = ``--port-label`` (default: the bound port as a string, as vidgear's ``port``).
 Force close (``--force-terminate``, 0.1 only; implied by 0.1 ``--bidirectional``):
   ``close()`` sends the termination message 500 times without waiting for anything.
+Secure mode (``--secure-mode 1`` StoneHouse, ``2`` IronHouse; ZeroMQ CURVE, WIRE.md 6):
+  keys: vidgear's ``generate_auth_certificates`` (ported below) under ``<--cert-location>/
+  .vidgear/keys`` (default location ``~``; no second ``.vidgear`` when the path ends in one):
+  ``public_keys/server.key``, ``public_keys/client.key``, ``private_keys/server.key_secret``,
+  ``private_keys/client.key_secret``, made by ``zmq.auth.create_certificates``.  Existing keys
+  are reused when each dir holds exactly its server and client file (other names are ignored,
+  a lone server or client file is deleted and the pairs are regenerated).  ``--overwrite-cert``
+  (overwrite_cert) regenerates both pairs — on send only: vidgear forces it off at the receiver
+  (recv accepts it and says so on stderr).  ``--cert-location`` must be a writable directory
+  (vidgear asserts it; exit 2 here).
+  recv = CURVE server: ``curve_secretkey``/``curve_publickey`` = the server pair from
+  ``private_keys/server.key_secret``, ``curve_server``.  0.3 first starts a
+  ``ThreadAuthenticator`` on the context, kept until exit: ``allow(<host of --bind /
+  --endpoint>)`` — an IP whitelist, so only senders whose source address is the receiver's
+  own bind address get in (``tcp://*`` whitelists the string "*": nobody) — and
+  ``configure_curve(domain="*")`` with ``CURVE_ALLOW_ANY`` (StoneHouse) or the public_keys dir
+  (IronHouse: only the client key found there).  0.1 starts none: vidgear 0.1.7's
+  authenticator is a local that is stopped when its constructor returns, so no ZAP handler
+  remains and any CURVE client holding the server key gets in (no whitelist, no client-key
+  check).
+  send = CURVE client: the client pair from ``private_keys/client.key_secret``,
+  ``curve_serverkey`` = the public key in ``public_keys/server.key``.
+  Pattern 2: 0.1 skips ``set_hwm(1)`` on both sides in secure mode; 0.3 keeps it — and libzmq
+  queues the ZAP user id as a credential message that takes the SUB's only RCVHWM slot for
+  good (it is counted when written, never when read), so a 0.3 secure pattern-2 receiver
+  never delivers a frame while its sender sees a good handshake [observed, libzmq 4.3.4].
+  A failed handshake (wrong server key, unknown client key in 0.3 IronHouse, an address off
+  the 0.3 whitelist, plain against secure) is silence: recv exits 3, and so does send in
+  patterns 0/1 (no reply) or pattern 2 with ``--await-peer``.
 
 Deliberate, wire-invisible deviations from vidgear (all for testability)
 -----------------------------------------------------------------------
@@ -103,6 +132,13 @@ Deliberate, wire-invisible deviations from vidgear (all for testability)
 * ``--await-peer`` (opt-in, pattern 2) waits, via a socket monitor bounded by ``--timeout``, for
   the ZMTP handshake before the first send, narrowing the slow-joiner window (vidgear does not;
   frames sent before the subscription reaches the PUB are dropped by it, with or without this).
+  In secure mode it waits for the CURVE handshake (and the receiver's ZAP verdict).
+* Secure mode: vidgear 0.3's sender also starts an authenticator, but only the CURVE server's
+  (the receiver's) ZAP handler is ever consulted, so the sender here starts none.  Key trouble
+  (generation failure, unreadable certificate) exits 2, where vidgear would log it and carry on
+  without security.  ``--server-key FILE`` (send, a test hook) takes the server public key from
+  the certificate FILE instead of ``public_keys/server.key``, to play a sender holding the
+  wrong server key.
 
 Frame i (0-based) is ``((arange(prod(shape), int64) + i) % 127).astype(dtype).reshape(shape)``
 (compression needs uint8, and H x W x 3 for JPEG).
@@ -127,13 +163,17 @@ Exit codes: 0 ok, 2 usage (or frame encoding failure), 3 timeout/silence, 4 prot
 import argparse
 import json
 import math
+import os
 import random
+import shutil
 import string
 import sys
 import time
 
 import numpy as np
 import zmq
+import zmq.auth
+from zmq.auth.thread import ThreadAuthenticator
 from zmq.utils.monitor import recv_monitor_message
 
 EXIT_USAGE = 2
@@ -169,6 +209,13 @@ JPEG_HEADER_03 = {"dct": True, "ups": False, "colorspace": "BGR"}
 
 SENDER_SOCKET = {0: zmq.PAIR, 1: zmq.REQ, 2: zmq.PUB}
 RECEIVER_SOCKET = {0: zmq.PAIR, 1: zmq.REP, 2: zmq.SUB}
+
+SECURE_MODES = {0: "Grasslands", 1: "StoneHouse", 2: "IronHouse"}
+VIDGEAR_DIR = ".vidgear"
+KEY_NAMES = ("server", "client")
+
+# ThreadAuthenticators of this process (0.3 receiver): stopped by main() before Context.term().
+AUTHENTICATORS = []
 
 
 class PeerExit(Exception):
@@ -302,6 +349,186 @@ def python_type_name(value):
     return type(value).__name__
 
 
+# ---------------------------------------------------------------- secure mode (WIRE.md 6)
+
+
+def _mkdir_safe(path):
+    """vidgear's mkdir_safe: makedirs, an existing directory is fine."""
+    os.makedirs(path, exist_ok=True)
+
+
+def _delete_file_safe(path):
+    """vidgear's delete_file_safe: remove a file if it is there."""
+    if os.path.isfile(path):
+        os.remove(path)
+
+
+def validate_auth_keys(path, extension):
+    """vidgear's validate_auth_keys: does `path` hold exactly the server and client key?
+
+    Files of other names or extensions are ignored; a lone server or client file is deleted
+    (so the pair gets regenerated).
+    """
+    if not os.path.exists(path):
+        return False
+    if not os.listdir(path):
+        return False
+    keys_buffer = []
+    for key_file in os.listdir(path):
+        key = os.path.splitext(key_file)
+        if key and key[0] in KEY_NAMES and key[1] == extension:
+            keys_buffer.append(key_file)
+    if len(keys_buffer) == 1:
+        _delete_file_safe(os.path.join(path, keys_buffer[0]))
+    return len(keys_buffer) == 2
+
+
+def _move_new_keys(keys_dir, public_keys_dir, secret_keys_dir, keep_public, keep_secret):
+    """Move freshly made ``*.key`` / ``*.key_secret`` files out of keys_dir; delete the rest.
+
+    A kind whose directory is kept (``keep_*``) is deleted instead of moved, as vidgear does —
+    so regenerating only the private pairs leaves public keys that no longer match them.
+    """
+    for key_file in os.listdir(keys_dir):
+        source = os.path.join(keys_dir, key_file)
+        if key_file.endswith(".key") and not keep_public:
+            shutil.move(source, os.path.join(public_keys_dir, "."))
+        elif key_file.endswith(".key_secret") and not keep_secret:
+            shutil.move(source, os.path.join(secret_keys_dir, "."))
+        else:
+            _delete_file_safe(source)
+
+
+def generate_auth_certificates(path, overwrite=False):
+    """vidgear's generate_auth_certificates (same logic in 0.1.x and 0.3.x), minus logging.
+
+    Returns (keys_dir, secret_keys_dir, public_keys_dir) under ``<path>/.vidgear/keys`` (no
+    second ``.vidgear`` when `path` already ends in one).  overwrite: delete both key dirs and
+    make new server and client pairs.  Otherwise reuse the dirs when both validate; else
+    regenerate both pairs and keep only the kinds whose dir was invalid.  RuntimeError when the
+    result still does not validate.
+    """
+    if os.path.basename(path) != VIDGEAR_DIR:
+        path = os.path.join(path, VIDGEAR_DIR)
+    keys_dir = os.path.join(path, "keys")
+    _mkdir_safe(keys_dir)
+    public_keys_dir = os.path.join(keys_dir, "public_keys")
+    secret_keys_dir = os.path.join(keys_dir, "private_keys")
+
+    if overwrite:
+        for directory in (public_keys_dir, secret_keys_dir):
+            if os.path.exists(directory):
+                shutil.rmtree(directory)
+            _mkdir_safe(directory)
+        for name in KEY_NAMES:
+            zmq.auth.create_certificates(keys_dir, name)
+        _move_new_keys(keys_dir, public_keys_dir, secret_keys_dir, False, False)
+    else:
+        public_ok = validate_auth_keys(public_keys_dir, ".key")
+        secret_ok = validate_auth_keys(secret_keys_dir, ".key_secret")
+        if public_ok and secret_ok:
+            return keys_dir, secret_keys_dir, public_keys_dir
+        if not public_ok:
+            _mkdir_safe(public_keys_dir)
+        if not secret_ok:
+            _mkdir_safe(secret_keys_dir)
+        for name in KEY_NAMES:
+            zmq.auth.create_certificates(keys_dir, name)
+        _move_new_keys(keys_dir, public_keys_dir, secret_keys_dir, public_ok, secret_ok)
+
+    if not (validate_auth_keys(public_keys_dir, ".key")
+            and validate_auth_keys(secret_keys_dir, ".key_secret")):
+        raise RuntimeError(f"Unable to generate valid ZMQ authentication certificates at "
+                           f"`{keys_dir}`!")
+    return keys_dir, secret_keys_dir, public_keys_dir
+
+
+def key_store(args):
+    """Key dirs for --secure-mode > 0: (secret_keys_dir, public_keys_dir); PeerExit(2) on error.
+
+    overwrite_cert is honoured by the sender only (vidgear forces it False on the receiver).
+    """
+    base = args.cert_location if args.cert_location is not None else os.path.expanduser("~")
+    overwrite = args.overwrite_cert and args.mode == "send"
+    if args.overwrite_cert and not overwrite:
+        print("vidgear_peer recv: overwrite_cert is disabled at the receiver (as vidgear)",
+              file=sys.stderr, flush=True)
+    try:
+        _, secret_dir, public_dir = generate_auth_certificates(os.path.abspath(base), overwrite)
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise PeerExit(EXIT_USAGE, f"cannot prepare CURVE keys under {base!r}: {exc}") from exc
+    return secret_dir, public_dir
+
+
+def load_key_pair(path, what):
+    """zmq.auth.load_certificate(path) -> (public, secret or None); PeerExit(2) on error."""
+    try:
+        return zmq.auth.load_certificate(path)
+    except (OSError, ValueError) as exc:
+        raise PeerExit(EXIT_USAGE, f"cannot load the {what} from {path!r}: {exc}") from exc
+
+
+def auth_address(endpoint):
+    """Host part of a bind endpoint, as vidgear passes its ``address`` to ``auth.allow()``.
+
+    ``tcp://127.0.0.1`` and ``tcp://127.0.0.1:5555`` -> ``127.0.0.1``; taken literally otherwise
+    (``*`` whitelists the string "*", which no peer matches — as vidgear with address="*").
+    """
+    rest = endpoint.split("://", 1)[-1]
+    if endpoint.startswith("tcp://") and rest.rsplit(":", 1)[-1].isdigit():
+        rest = rest.rsplit(":", 1)[0]
+    return rest
+
+
+def start_authenticator(ctx, args, public_dir):
+    """0.3 receiver: a ThreadAuthenticator kept until main() ends (ZAP enforced).
+
+    Whitelist = the receiver's own bind address; CURVE: any client (StoneHouse) or the client
+    keys in public_keys (IronHouse).  0.1 gets none: vidgear 0.1.7's authenticator is a local
+    that is stopped when the constructor returns, so libzmq accepts every CURVE client.
+    """
+    if args.flavour != "0.3":
+        return
+    auth = ThreadAuthenticator(ctx)
+    auth.start()
+    AUTHENTICATORS.append(auth)
+    auth.allow(auth_address(args.endpoint if args.endpoint is not None else args.bind))
+    location = public_dir if args.secure_mode == 2 else zmq.auth.CURVE_ALLOW_ANY
+    auth.configure_curve(domain="*", location=location)
+
+
+def stop_authenticators():
+    """Stop every authenticator this process started (before the context terminates)."""
+    while AUTHENTICATORS:
+        AUTHENTICATORS.pop().stop()
+
+
+def apply_curve_server(sock, secret_dir):
+    """Receiver = CURVE server with the server pair from private_keys/server.key_secret."""
+    public, secret = load_key_pair(os.path.join(secret_dir, "server.key_secret"),
+                                   "server key pair")
+    sock.curve_secretkey = secret
+    sock.curve_publickey = public
+    sock.curve_server = True
+
+
+def apply_curve_client(sock, args, secret_dir, public_dir):
+    """Sender = CURVE client: client pair, server public key from public_keys/server.key
+    (or from --server-key)."""
+    public, secret = load_key_pair(os.path.join(secret_dir, "client.key_secret"),
+                                   "client key pair")
+    sock.curve_secretkey = secret
+    sock.curve_publickey = public
+    server_file = args.server_key or os.path.join(public_dir, "server.key")
+    server_public, _ = load_key_pair(server_file, "server public key")
+    sock.curve_serverkey = server_public
+
+
+def pubsub_hwm_one(args):
+    """Pattern 2 uses set_hwm(1): 0.3 always, 0.1 only without secure mode."""
+    return args.pattern == 2 and (args.flavour == "0.3" or not args.secure_mode)
+
+
 # ---------------------------------------------------------------- arrays on the wire
 
 
@@ -398,12 +625,19 @@ def open_sender(ctx, args):
     Returns (socket, handshake monitor or None); the monitor exists only with --await-peer in
     pattern 2 and is attached before connecting so the event cannot be missed.
     """
+    keys = key_store(args) if args.secure_mode else None
     sock = ctx.socket(SENDER_SOCKET[args.pattern])
     if args.pattern == 1:
         sock.setsockopt(zmq.REQ_RELAXED, 1)
         sock.setsockopt(zmq.REQ_CORRELATE, 1)
-    elif args.pattern == 2:
+    elif pubsub_hwm_one(args):
         sock.set_hwm(1)
+    if keys is not None:
+        try:
+            apply_curve_client(sock, args, *keys)
+        except PeerExit:
+            sock.close(linger=0)
+            raise
     sock.setsockopt(zmq.LINGER, args.linger_ms)
     monitor = None
     if args.pattern == 2 and args.await_peer:
@@ -570,10 +804,24 @@ def device_id(flavour):
 
 
 def open_receiver(ctx, args):
-    """Receiver socket configured like vidgear and bound; returns (socket, port or None)."""
+    """Receiver socket configured like vidgear and bound; returns (socket, port or None).
+
+    Secure mode: keys are prepared and (0.3) the authenticator started before the socket
+    exists, as vidgear does; the CURVE server options are set before binding.
+    """
+    keys = key_store(args) if args.secure_mode else None
+    if keys is not None:
+        start_authenticator(ctx, args, keys[1])
     sock = ctx.socket(RECEIVER_SOCKET[args.pattern])
-    if args.pattern == 2:
+    if pubsub_hwm_one(args):
         sock.set_hwm(1)
+    if keys is not None:
+        try:
+            apply_curve_server(sock, keys[0])
+        except PeerExit:
+            sock.close(linger=0)
+            raise
+    if args.pattern == 2:
         sock.setsockopt(zmq.SUBSCRIBE, b"")
     sock.setsockopt(zmq.LINGER, args.linger_ms)
     if args.endpoint is not None:
@@ -770,6 +1018,12 @@ def add_common(parser):
                         help="multiserver_mode (patterns 1/2)")
     parser.add_argument("--multiclient", action="store_true",
                         help="0.3: multiclient_mode (patterns 1/2)")
+    parser.add_argument("--secure-mode", type=int, choices=sorted(SECURE_MODES), default=0,
+                        help="secure_mode: 0 none, 1 StoneHouse, 2 IronHouse (ZeroMQ CURVE)")
+    parser.add_argument("--cert-location", default=None,
+                        help="custom_cert_location: keys go to DIR/.vidgear/keys (default: ~)")
+    parser.add_argument("--overwrite-cert", action="store_true",
+                        help="overwrite_cert: regenerate the keys (honoured by send only)")
 
 
 def build_parser():
@@ -803,6 +1057,9 @@ def build_parser():
                       help="multi-server: this sender's port, stamped into every message")
     send.add_argument("--force-terminate", action="store_true",
                       help="0.1: close() sends the termination 500 times without waiting")
+    send.add_argument("--server-key", default=None,
+                      help="secure mode test hook: the server public key from this "
+                           "certificate file instead of public_keys/server.key")
 
     recv = modes.add_parser("recv", help="act as a vidgear Client (binds, receives frames)")
     add_common(recv)
@@ -836,6 +1093,14 @@ def check_args(parser, args):
             parser.error("multi-server and multi-client mode exclude each other")
     if args.mode == "send" and args.also_endpoint and not args.multiclient:
         parser.error("--also-endpoint needs --multiclient")
+    if args.cert_location is not None:
+        # vidgear 0.1.7 / latest assert these on custom_cert_location (AssertionError)
+        if not os.access(args.cert_location, os.W_OK):
+            parser.error(f"--cert-location {args.cert_location!r} is not writable")
+        if not os.path.isdir(os.path.abspath(args.cert_location)):
+            parser.error(f"--cert-location {args.cert_location!r} is not a directory")
+    if args.mode == "send" and args.server_key is not None and not args.secure_mode:
+        parser.error("--server-key needs --secure-mode 1 or 2")
     if args.mode != "send":
         return
     if args.multiserver and args.port_label is None:
@@ -862,6 +1127,7 @@ def main(argv=None):
         print(f"vidgear_peer {args.mode}: error: {exc}", file=sys.stderr, flush=True)
         return exc.code
     finally:
+        stop_authenticators()
         zmq.Context.instance().term()
 
 
