@@ -158,6 +158,8 @@ int run_recv(const Args& a) {
     ++count;
   }
   const bool terminated = receiver.end_reason() == EndReason::terminated;
+  if (receiver.settings().options.secure_mode != SecureMode::grasslands)
+    emit({{"rejected", receiver.stats().rejected}});  // refused handshakes
   emit({{"frames", count}, {"terminated", terminated}});
   if (!terminated) {
     std::cerr << "the stream ended without a termination message\n";
