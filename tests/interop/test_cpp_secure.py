@@ -15,13 +15,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+import zmq
 
 from peer_util import (
     PEER_TIMEOUT, assert_clean_exit, assert_frames, cpp_peer_argv, cpp_peer_path,
     python_peer_argv, run_exchange,
 )
 
-pytestmark = pytest.mark.skipif(not cpp_peer_path(), reason="NETGEAR_INTEROP_PEER is not set")
+pytestmark = [
+    pytest.mark.skipif(not cpp_peer_path(), reason="NETGEAR_INTEROP_PEER is not set"),
+    pytest.mark.skipif(not zmq.has("curve"), reason="this libzmq has no CURVE"),
+]
 
 FLAVOURS = ("0.1", "0.3")
 PATTERNS = (0, 1, 2)

@@ -21,7 +21,10 @@ import zmq
 import zmq.auth
 
 TOOL = os.environ.get("NETGEAR_KEYS_TOOL")
-pytestmark = pytest.mark.skipif(not TOOL, reason="NETGEAR_KEYS_TOOL is not set")
+pytestmark = [
+    pytest.mark.skipif(not TOOL, reason="NETGEAR_KEYS_TOOL is not set"),
+    pytest.mark.skipif(not zmq.has("curve"), reason="this libzmq has no CURVE"),
+]
 
 
 def keys(*args):

@@ -19,6 +19,8 @@ from peer_util import (
     python_peer_argv, run_exchange,
 )
 
+pytestmark = pytest.mark.skipif(not zmq.has("curve"), reason="this libzmq has no CURVE")
+
 FLAVOURS = ("0.1", "0.3")
 PATTERNS = (0, 1, 2)
 STONEHOUSE, IRONHOUSE = 1, 2

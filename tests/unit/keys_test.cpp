@@ -39,7 +39,19 @@ std::string setup_error(F f) {
 
 bool mentions(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-TEST(CurveKey, GeneratedPairsAreZ85AndDistinct) {
+// Key generation needs a libzmq with CURVE; without one these tests skip.
+class Keys : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!curve_supported()) GTEST_SKIP() << "this libzmq has no CURVE";
+  }
+};
+class CurveKeyTest : public Keys {};
+class Certificate : public Keys {};
+class KeyStoreTest : public Keys {};
+class AuthenticatorTest : public Keys {};
+
+TEST_F(CurveKeyTest, GeneratedPairsAreZ85AndDistinct) {
   const CurveKey a = generate_curve_key(), b = generate_curve_key();
   EXPECT_TRUE(is_z85_key(a.public_key));
   EXPECT_TRUE(is_z85_key(a.secret_key));
@@ -47,7 +59,7 @@ TEST(CurveKey, GeneratedPairsAreZ85AndDistinct) {
   EXPECT_EQ(security::public_of(a.secret_key), a.public_key);
 }
 
-TEST(CurveKey, Z85CheckRejectsWrongLengthAndAlphabet) {
+TEST_F(CurveKeyTest, Z85CheckRejectsWrongLengthAndAlphabet) {
   const std::string key = generate_curve_key().public_key;
   EXPECT_FALSE(is_z85_key(key.substr(1)));
   EXPECT_FALSE(is_z85_key(key + "a"));
@@ -63,7 +75,7 @@ TEST(CurveKey, MissingCurveSupportIsAClearError) {
   EXPECT_TRUE(mentions(text, "secure_mode 0")) << text;
 }
 
-TEST(Certificate, RoundTripsAndProtectsTheSecretFile) {
+TEST_F(Certificate, RoundTripsAndProtectsTheSecretFile) {
   TempDir dir;
   const CurveKey key = generate_curve_key();
   write_certificate(dir.path() / "a.key_secret", key);
@@ -78,7 +90,7 @@ TEST(Certificate, RoundTripsAndProtectsTheSecretFile) {
   EXPECT_EQ(mode_of(dir.path() / "a.key"), 0644u);
 }
 
-TEST(Certificate, ReadsWhatPyzmqAndCzmqWrite) {
+TEST_F(Certificate, ReadsWhatPyzmqAndCzmqWrite) {
   TempDir dir;
   const CurveKey key = generate_curve_key();
   // zmq.auth.create_certificates (pyzmq 24): banner, metadata, curve section, double quotes.
@@ -94,7 +106,7 @@ TEST(Certificate, ReadsWhatPyzmqAndCzmqWrite) {
   EXPECT_EQ(read_certificate(dir.path() / "hand.key").public_key, key.public_key);
 }
 
-TEST(Certificate, EveryDefectNamesTheFile) {
+TEST_F(Certificate, EveryDefectNamesTheFile) {
   TempDir dir;
   const CurveKey key = generate_curve_key(), other = generate_curve_key();
   const auto file = [&](const char* name) { return dir.path() / name; };
@@ -117,7 +129,7 @@ TEST(Certificate, EveryDefectNamesTheFile) {
   }
 }
 
-TEST(KeyStore, LocationFollowsVidgear) {
+TEST_F(KeyStoreTest, LocationFollowsVidgear) {
   TempDir dir;
   EXPECT_EQ(KeyStore::at(dir.str()).dir(), dir.path() / ".vidgear" / "keys");
   EXPECT_EQ(KeyStore::at(dir.str() + "/").dir(), dir.path() / ".vidgear" / "keys");
@@ -139,7 +151,7 @@ TEST(KeyStore, LocationFollowsVidgear) {
   }
 }
 
-TEST(KeyStore, GeneratesVidgearsLayoutWithPrivateFilesProtected) {
+TEST_F(KeyStoreTest, GeneratesVidgearsLayoutWithPrivateFilesProtected) {
   TempDir dir;
   const KeyStore store = KeyStore::at(dir.str());
   EXPECT_FALSE(store.exists());
@@ -155,7 +167,7 @@ TEST(KeyStore, GeneratesVidgearsLayoutWithPrivateFilesProtected) {
   EXPECT_NE(store.public_key("server"), store.public_key("client"));
 }
 
-TEST(KeyStore, RegeneratingReplacesKeysAndDropsAllowedClients) {
+TEST_F(KeyStoreTest, RegeneratingReplacesKeysAndDropsAllowedClients) {
   TempDir dir;
   const KeyStore store = KeyStore::at(dir.str());
   store.generate();
@@ -166,7 +178,7 @@ TEST(KeyStore, RegeneratingReplacesKeysAndDropsAllowedClients) {
   EXPECT_FALSE(fs::exists(store.public_file("cam1")));
 }
 
-TEST(KeyStore, AHalfCopiedPairIsRefusedNamingBothFiles) {
+TEST_F(KeyStoreTest, AHalfCopiedPairIsRefusedNamingBothFiles) {
   TempDir a, b;
   const KeyStore sa = KeyStore::at(a.str()), sb = KeyStore::at(b.str());
   sa.generate();
@@ -177,7 +189,7 @@ TEST(KeyStore, AHalfCopiedPairIsRefusedNamingBothFiles) {
   EXPECT_TRUE(mentions(text, sa.secret_file("server").string())) << text;
 }
 
-TEST(KeyStore, PublicKeysListsEveryCertificateButHiddenOnes) {
+TEST_F(KeyStoreTest, PublicKeysListsEveryCertificateButHiddenOnes) {
   TempDir dir;
   const KeyStore store = KeyStore::at(dir.str());
   store.generate();
@@ -197,7 +209,7 @@ TEST(KeyStore, PublicKeysListsEveryCertificateButHiddenOnes) {
   EXPECT_TRUE(mentions(text, "broken.key")) << text;
 }
 
-TEST(KeyStore, ClientNamesAndKeysAreChecked) {
+TEST_F(KeyStoreTest, ClientNamesAndKeysAreChecked) {
   TempDir dir;
   const KeyStore store = KeyStore::at(dir.str());
   store.generate();
@@ -215,7 +227,7 @@ TEST(KeyStore, ClientNamesAndKeysAreChecked) {
 using security::Authenticator;
 using security::Policy;
 
-TEST(Authenticator, DecidesByModeKeyAndAddress) {
+TEST_F(AuthenticatorTest, DecidesByModeKeyAndAddress) {
   const std::string known = generate_curve_key().public_key, stranger = generate_curve_key().public_key;
   Policy stone;
   stone.mode = SecureMode::stonehouse;
