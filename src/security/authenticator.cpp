@@ -1,6 +1,7 @@
 #include "security/authenticator.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include "netgear/error.hpp"
 #include "security/curve_key.hpp"
@@ -42,13 +43,13 @@ Authenticator::~Authenticator() {
 std::string Authenticator::add(Policy policy) {
   std::lock_guard lock(mutex_);
   std::string domain = "netgear-" + std::to_string(next_domain_++);
-  policies_.emplace(domain, std::make_shared<const Policy>(std::move(policy)));
+  domains_.emplace(domain, Domain{std::make_shared<const Policy>(std::move(policy))});
   return domain;
 }
 
 void Authenticator::remove(const std::string& domain) {
   std::lock_guard lock(mutex_);
-  policies_.erase(domain);
+  domains_.erase(domain);
 }
 
 Authenticator::Decision Authenticator::decide(const Policy* policy, const std::string& address,
@@ -70,16 +71,27 @@ void Authenticator::answer(std::vector<zmq::message_t>& request) {
   std::string client_key;
   if (mechanism == "CURVE" && request.size() >= 7) client_key = encode_key(request[6].to_string_view());
   std::shared_ptr<const Policy> policy;
-  {
+  bool warn = false;  // a refused client retries every 100 ms: one warning per receiver per 10 s
+  const auto now = std::chrono::steady_clock::now();
+  const Decision d = [&] {
     std::lock_guard lock(mutex_);
-    if (auto it = policies_.find(domain); it != policies_.end()) policy = it->second;
-  }
-  const Decision d = decide(policy.get(), address, mechanism, client_key);
+    auto it = domains_.find(domain);
+    if (it == domains_.end()) return decide(nullptr, address, mechanism, client_key);
+    policy = it->second.policy;
+    Decision decision = decide(policy.get(), address, mechanism, client_key);
+    auto& last = it->second.last_warning;
+    if (decision.code != "200" && (last == std::chrono::steady_clock::time_point{} || now - last >= std::chrono::seconds(10))) {
+      last = now;
+      warn = true;
+    }
+    return decision;
+  }();
   if (policy && policy->log) {
-    if (d.code == "200")
-      policy->log->debug("receiver: admitted a {} client from {}", mechanism, address);
-    else
+    if (warn)
       policy->log->warn("receiver: refused a client from {}: {}", address, d.text);
+    else
+      policy->log->debug("receiver: {} a {} client from {}: {}", d.code == "200" ? "admitted" : "refused", mechanism,
+                         address, d.text);
   }
   const std::string version = "1.0";
   socket_.send(zmq::buffer(version), zmq::send_flags::sndmore);

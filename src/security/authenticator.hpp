@@ -4,6 +4,7 @@
 // receiver's policy. One handler per context (the ZAP endpoint is per
 // context), one ZAP domain per secure receiver.
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -65,8 +66,12 @@ class Authenticator {
   zmq::socket_t socket_;
   transport::Waker stop_;
   std::mutex mutex_;
-  std::unordered_map<std::string, std::shared_ptr<const Policy>> policies_;  // guarded by mutex_
-  unsigned next_domain_ = 0;                                                 // guarded by mutex_
+  struct Domain {
+    std::shared_ptr<const Policy> policy;
+    std::chrono::steady_clock::time_point last_warning{};  // refusals are logged once per 10 s
+  };
+  std::unordered_map<std::string, Domain> domains_;  // guarded by mutex_
+  unsigned next_domain_ = 0;                         // guarded by mutex_
   std::thread thread_;
 };
 
