@@ -2,7 +2,8 @@
 // each pattern, next to the ceiling — raw libzmq (cppzmq) moving the same
 // two-part messages with the same reply discipline — in the same run.
 // Sender in this process, receiver in a forked child; the receiver times the
-// frames after a warm-up. --secure adds netgear with StoneHouse (CURVE).
+// frames after a warm-up. --secure adds netgear with StoneHouse (CURVE) next
+// to raw libzmq with CURVE on the same keys.
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -130,10 +131,22 @@ void netgear_sender(const Config& c, int pattern, bool secure, const std::string
 const std::string kHeader =
     R"({"terminate_flag": false, "compression": false, "message": null, "pattern": "0", "dtype": "uint8", "shape": [720, 1280, 3]})";
 
-int raw_receiver(const Config& c, int pattern, const Report& report) {
+// CURVE on a raw socket with the store's keys (no ZAP handler: libzmq admits
+// any client that knows the server key, the cheapest StoneHouse there is).
+void raw_curve(zmq::socket_t& socket, const Config& c, bool server) {
+  const netgear::KeyStore store = netgear::KeyStore::at(c.key_location);
+  const auto own = store.secret_pair(server ? "server" : "client");
+  if (server) socket.set(zmq::sockopt::curve_server, 1);
+  else socket.set(zmq::sockopt::curve_serverkey, store.public_key("server"));
+  socket.set(zmq::sockopt::curve_publickey, own.public_key);
+  socket.set(zmq::sockopt::curve_secretkey, own.secret_key);
+}
+
+int raw_receiver(const Config& c, int pattern, bool secure, const Report& report) {
   zmq::context_t ctx;
   const auto type = pattern == 0 ? zmq::socket_type::pair : pattern == 1 ? zmq::socket_type::rep : zmq::socket_type::sub;
   zmq::socket_t socket(ctx, type);
+  if (secure) raw_curve(socket, c, true);
   if (pattern == 2) {
     socket.set(zmq::sockopt::rcvhwm, 1);
     socket.set(zmq::sockopt::subscribe, "");
@@ -154,10 +167,11 @@ int raw_receiver(const Config& c, int pattern, const Report& report) {
   return 0;
 }
 
-void raw_sender(const Config& c, int pattern, const std::string& endpoint, const cv::Mat& frame) {
+void raw_sender(const Config& c, int pattern, bool secure, const std::string& endpoint, const cv::Mat& frame) {
   zmq::context_t ctx;
   const auto type = pattern == 0 ? zmq::socket_type::pair : pattern == 1 ? zmq::socket_type::req : zmq::socket_type::xpub;
   zmq::socket_t socket(ctx, type);
+  if (secure) raw_curve(socket, c, false);
   socket.set(zmq::sockopt::linger, 1000);
   if (pattern == 2) {
     socket.set(zmq::sockopt::sndhwm, 1);
@@ -235,7 +249,7 @@ int main(int argc, char** argv) {
                 c.width, c.height, mb, c.frames,
                 c.jpeg ? "netgear frames are JPEG q90 4:2:2 (encode + decode included; MB/s of raw pixels)" : "",
                 "pattern", "netgear fps", "MB/s", "raw zmq fps", "MB/s",
-                "ours/raw", c.secure ? "  StoneHouse fps      MB/s  secure/plain" : "");
+                "ours/raw", c.secure ? "  StoneHouse fps      MB/s  raw CURVE fps  ours/raw" : "");
   for (int pattern : c.patterns) {
     auto measure = [&](bool secure) {
       return run_case([&](const Report& r) { return netgear_receiver(c, pattern, secure, r); },
@@ -248,8 +262,12 @@ int main(int argc, char** argv) {
     if (c.secure) secured = measure(true);
     Measured raw;
     if (!c.jpeg)
-      raw = run_case([&](const Report& r) { return raw_receiver(c, pattern, r); },
-                     [&](const std::string& ep) { raw_sender(c, pattern, ep, frame); });
+      raw = run_case([&](const Report& r) { return raw_receiver(c, pattern, false, r); },
+                     [&](const std::string& ep) { raw_sender(c, pattern, false, ep, frame); });
+    Measured raw_secured;
+    if (c.secure && !c.jpeg)
+      raw_secured = run_case([&](const Report& r) { return raw_receiver(c, pattern, true, r); },
+                             [&](const std::string& ep) { raw_sender(c, pattern, true, ep, frame); });
     const double ratio = raw.fps() > 0 ? ours.fps() / raw.fps() : 0;
     results.push_back({{"pattern", pattern},
                        {"frame", {c.height, c.width, 3}},
@@ -261,11 +279,12 @@ int main(int argc, char** argv) {
     if (c.secure) {
       results.back()["stonehouse_fps"] = secured.fps();
       results.back()["stonehouse_frames"] = secured.frames;
+      results.back()["raw_curve_fps"] = raw_secured.fps();
     }
-    char secure_columns[64] = "";
+    char secure_columns[96] = "";
     if (c.secure)
-      std::snprintf(secure_columns, sizeof secure_columns, "  %14.1f %9.1f %13.2f", secured.fps(), secured.fps() * mb,
-                    ours.fps() > 0 ? secured.fps() / ours.fps() : 0);
+      std::snprintf(secure_columns, sizeof secure_columns, "  %14.1f %9.1f %14.1f %11.2f", secured.fps(),
+                    secured.fps() * mb, raw_secured.fps(), raw_secured.fps() > 0 ? secured.fps() / raw_secured.fps() : 0);
     if (!c.as_json && c.jpeg)
       std::printf("%-8s %12.1f %10.1f %12s %10s %9s%s\n", names[pattern], ours.fps(), ours.fps() * mb, "-", "-", "-",
                   secure_columns);
