@@ -282,7 +282,10 @@ int main(int argc, char** argv) {
       results.back()["raw_curve_fps"] = raw_secured.fps();
     }
     char secure_columns[96] = "";
-    if (c.secure)
+    if (c.secure && c.jpeg)  // no raw ceiling for compressed frames
+      std::snprintf(secure_columns, sizeof secure_columns, "  %14.1f %9.1f %14s %11s", secured.fps(),
+                    secured.fps() * mb, "-", "-");
+    else if (c.secure)
       std::snprintf(secure_columns, sizeof secure_columns, "  %14.1f %9.1f %14.1f %11.2f", secured.fps(),
                     secured.fps() * mb, raw_secured.fps(), raw_secured.fps() > 0 ? secured.fps() / raw_secured.fps() : 0);
     if (!c.as_json && c.jpeg)
