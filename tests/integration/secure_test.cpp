@@ -163,17 +163,6 @@ TEST_F(SecureRefusal, AnAddressOutsideAllowedAddressesIsRefused) {
   expect_stream(open, admitted, Pattern::req_rep, 2);
 }
 
-// The SetupError text of building `f`'s object, or "" if none was thrown.
-template <class F>
-std::string setup_error(F f) {
-  try {
-    f();
-  } catch (const SetupError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 TEST_F(SecureRefusal, AMalformedOrMissingKeyFileIsNamed) {
   Store store;
   std::ofstream(store.keys.secret_file("server")) << "metadata\ncurve\n    public-key = \"short\"\n";

@@ -10,6 +10,7 @@
 
 #include <opencv2/core/mat.hpp>
 
+#include "netgear/error.hpp"
 #include "netgear/frame.hpp"
 #include "netgear/options.hpp"
 
@@ -43,6 +44,17 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+/// The what() of the SetupError `f` throws, or "" if it throws none.
+template <class F>
+std::string setup_error(F f) {
+  try {
+    f();
+  } catch (const SetupError& e) {
+    return e.what();
+  }
+  return "";
+}
 
 /// Polls `condition` until it holds or `timeout` passes; returns its last value.
 bool eventually(const std::function<bool()>& condition,

@@ -16,6 +16,7 @@ namespace netgear {
 namespace {
 
 namespace fs = std::filesystem;
+using test::setup_error;
 using test::TempDir;
 
 unsigned mode_of(const fs::path& path) {
@@ -25,17 +26,6 @@ unsigned mode_of(const fs::path& path) {
 }
 
 void write_text(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
-
-// The SetupError text of `f`, or "" if it did not throw one.
-template <class F>
-std::string setup_error(F f) {
-  try {
-    f();
-  } catch (const SetupError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 bool mentions(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
