@@ -24,7 +24,7 @@ test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 demo: build
-	$(BUILD_DIR)/tools/netgear_demo
+	$(BUILD_DIR)/bin/netgear demo
 
 bench: build
 	$(BUILD_DIR)/bench/netgear_bench_throughput

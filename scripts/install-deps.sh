@@ -8,10 +8,11 @@ packages=(
   build-essential make cmake ninja-build pkg-config git
   libzmq3-dev cppzmq-dev libsodium-dev
   libopencv-dev
-  libturbojpeg0-dev
+  libturbojpeg0-dev libcpp-httplib-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-zmq python3-numpy python3-pytest python3-opencv
+  chromium
 )
 
 missing=()

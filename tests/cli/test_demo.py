@@ -1,0 +1,52 @@
+"""`netgear demo`: with no arguments it writes a test video, streams it over
+loopback, prints what happened and ends by itself."""
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+from conftest import run
+
+
+def test_demo_with_no_arguments_streams_a_generated_video_and_ends():
+    code, out, err = run("demo", timeout=60)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("netgear demo: streaming ") and "640x480, 30 fps" in lines[0]
+    assert any(l.startswith("[") and "receiver" in l and "fps" in l for l in lines), out
+    assert any(l.startswith("sender: 150 frames") for l in lines), out
+    assert any(l.startswith("receiver: 150 frames") for l in lines), out
+    assert lines[-1] == ("netgear demo: done: all 150 frames arrived, in order; "
+                         "the receiver saw the end of the stream"), out
+
+
+@pytest.mark.parametrize("extra", [["--pattern", "1", "--fast"], ["--pattern", "2"], ["--jpeg", "--fast"]])
+def test_demo_json_reports_a_complete_stream(extra):
+    code, out, err = run("demo", "--json", *extra, timeout=60)
+    assert code == 0, err
+    events = [json.loads(l) for l in out.splitlines()]
+    result = events[-1]
+    assert result["event"] == "result" and result["ok"] is True and result["in_order"] is True
+    assert result["sent"] == 150
+    assert result["received"] == 150 or extra[:2] == ["--pattern", "2"]
+    kinds = {e["event"] for e in events}
+    assert {"start", "summary", "result"} <= kinds
+
+
+def test_demo_streams_a_given_video(tmp_path):
+    video = str(tmp_path / "mine.avi")
+    writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*"MJPG"), 50, (64, 48))
+    for i in range(25):
+        writer.write(np.full((48, 64, 3), i * 10, np.uint8))
+    writer.release()
+    code, out, err = run("demo", "--video", video, timeout=60)
+    assert code == 0, err
+    assert video in out.splitlines()[0] and "64x48, 50 fps" in out
+    assert "all 25 frames arrived" in out.splitlines()[-1]
+
+
+def test_demo_with_a_missing_video_is_one_line_error():
+    code, out, err = run("demo", "--video", "/nonexistent/clip.mp4", timeout=30)
+    assert code != 0
+    assert len(err.strip().splitlines()) == 1 and "/nonexistent/clip.mp4" in err

@@ -1,0 +1,22 @@
+#pragma once
+// The `netgear` subcommands. Each add_*_command registers its flags on the
+// app and returns what to run once the command line is parsed: the process's
+// exit code, or a netgear::Error / std::exception that main() turns into one
+// line on stderr and exit code 1.
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace netgear::tools {
+
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+Command add_send_command(CLI::App& app);  ///< stream a source to a receiver
+Command add_recv_command(CLI::App& app);  ///< receive, show / write / save / serve to a browser / count
+Command add_demo_command(CLI::App& app);  ///< a sender and a receiver on loopback, ends by itself
+
+}  // namespace netgear::tools

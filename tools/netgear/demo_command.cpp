@@ -1,0 +1,163 @@
+// `netgear demo`: what a new user runs first. With no arguments it writes a
+// short test video, starts a receiver and a sender on tcp loopback, streams the
+// video at its own frame rate, prints what the receiver sees every second and
+// what happened in the end, and checks every frame arrived in order.
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include <fmt/format.h>
+#include <opencv2/videoio.hpp>
+#include <unistd.h>
+
+#include "commands.hpp"
+#include "interrupt.hpp"
+#include "netgear/netgear.hpp"
+#include "netgear/video_source.hpp"
+#include "status.hpp"
+
+namespace netgear::tools {
+namespace {
+
+using namespace std::chrono;
+namespace fs = std::filesystem;
+
+struct DemoArgs {
+  std::string video;
+  int pattern = 0;
+  bool jpeg = false;
+  bool fast = false;
+  bool json = false;
+};
+
+// A 5 s, 640x480, 30 fps clip of the test pattern (MJPG in AVI: OpenCV's
+// FFmpeg backend writes and reads it everywhere).
+fs::path write_test_video(const fs::path& dir) {
+  const fs::path path = dir / "netgear-demo.avi";
+  const cv::Size size(640, 480);
+  cv::VideoWriter writer(path.string(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 30, size);
+  if (!writer.isOpened()) throw Error("cannot write the demo video " + path.string() + ": OpenCV could not open it");
+  for (std::uint64_t i = 0; i < 150; ++i) writer.write(test_pattern_frame(size, i));
+  return path;
+}
+
+struct ReceiverOutcome {
+  std::uint64_t frames = 0;
+  std::uint64_t out_of_order = 0;
+  EndReason end = EndReason::none;
+  ReceiverStats stats;
+};
+
+// The receiver's loop, on its own thread: one status line per second.
+ReceiverOutcome receive_all(Receiver& receiver, StatusReporter& status) {
+  ReceiverOutcome out;
+  std::optional<std::uint64_t> last_seq;
+  while (!interrupted()) {
+    auto got = receiver.recv_for(milliseconds(100));
+    if (got) {
+      ++out.frames;
+      if (got->seq && last_seq && *got->seq <= *last_seq) ++out.out_of_order;
+      last_seq = got->seq;
+      if (got->sent_at) status.latency(duration<double, std::milli>(system_clock::now() - *got->sent_at).count());
+    } else if (receiver.ended()) {
+      break;
+    }
+    const auto s = receiver.stats();
+    status.update({.frames = s.delivered, .bytes = s.bytes, .dropped = s.dropped, .bad = s.bad, .queued = s.queued});
+  }
+  out.end = receiver.end_reason();
+  out.stats = receiver.stats();
+  return out;
+}
+
+int run_demo(const DemoArgs& a) {
+  install_interrupt_handlers();
+  const fs::path scratch = fs::temp_directory_path() / fmt::format("netgear-demo-{}", ::getpid());
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() { std::error_code ec; fs::remove_all(dir, ec); }
+  } cleanup{scratch};
+  fs::create_directories(scratch);
+  const std::string video = a.video.empty() ? write_test_video(scratch).string() : a.video;
+
+  VideoSourceOptions source_options;
+  VideoSource source(video, source_options);
+  if (!a.fast && source.fps() > 0) source_options.max_fps = source.fps();  // play at the video's own rate
+  source = VideoSource(video, source_options);
+
+  const nlohmann::json options = a.jpeg ? nlohmann::json{{"jpeg_compression", true}} : nlohmann::json::object();
+  NetGear client("127.0.0.1", "0", "tcp", a.pattern, /*receive_mode=*/true, false, options);
+  const std::string endpoint = client.receiver().endpoints().front();
+  const std::string port = endpoint.substr(endpoint.rfind(':') + 1);
+  const auto style = a.json ? StatusStyle::json : StatusStyle::lines;
+  auto say = [&](const std::string& text, nlohmann::json event) {
+    if (a.json) std::cout << event.dump() << std::endl;
+    else std::cout << "netgear demo: " << text << std::endl;
+  };
+  const auto size = source.frame_size();
+  say(fmt::format("streaming {} ({}x{}, {:.0f} fps{}) over {} with {}{}", video, size.width, size.height,
+                  source.fps(), a.fast ? ", as fast as possible" : "", endpoint, to_string(pattern_from_int(a.pattern)),
+                  a.jpeg ? " and JPEG compression" : ""),
+      {{"event", "start"}, {"side", "demo"}, {"video", video}, {"endpoint", endpoint}, {"pattern", a.pattern}});
+
+  StatusReporter receiver_status("receiver", style);
+  ReceiverOutcome outcome;
+  std::thread receiver_thread([&] { outcome = receive_all(client.receiver(), receiver_status); });
+
+  StatusReporter sender_status("sender", style);  // no update(): the summary only
+  SenderStats sent;
+  {
+    NetGear server("127.0.0.1", port, "tcp", a.pattern, false, false, options);
+    if (a.pattern == 2) server.sender().wait_for_receiver(seconds(5));
+    source.start();
+    while (!interrupted()) {
+      auto frame = source.read_for(milliseconds(100));
+      if (!frame) {
+        if (source.ended()) break;
+        continue;
+      }
+      const auto t0 = steady_clock::now();
+      if (server.send(*frame).status == SendStatus::delivered)
+        sender_status.latency(duration<double, std::milli>(steady_clock::now() - t0).count());
+    }
+    server.close();  // the termination: the receiver's stream ends
+    sent = server.sender().stats();
+  }
+  receiver_thread.join();
+  client.close();
+
+  sender_status.finish({.frames = sent.frames_sent, .bytes = sent.bytes_sent, .dropped = sent.dropped,
+                        .timeouts = sent.timeouts},
+                       {{"replies", sent.replies}});
+  const std::string end = outcome.end == EndReason::terminated ? "the sender ended the stream" : "no end of stream";
+  receiver_status.finish({.frames = outcome.frames, .bytes = outcome.stats.bytes, .dropped = outcome.stats.dropped,
+                          .bad = outcome.stats.bad},
+                         {{"end", end}});
+  const bool complete = outcome.frames == sent.frames_sent && outcome.out_of_order == 0;
+  const bool ok = !interrupted() && outcome.end == EndReason::terminated && (complete || a.pattern == 2);
+  const std::string verdict =
+      complete ? fmt::format("all {} frames arrived, in order; the receiver saw the end of the stream", sent.frames_sent)
+               : fmt::format("{} of {} frames arrived ({} out of order){}", outcome.frames, sent.frames_sent,
+                             outcome.out_of_order, a.pattern == 2 ? " - PUB/SUB drops what a slow receiver cannot take" : "");
+  say((ok ? "done: " : "FAILED: ") + verdict, {{"event", "result"}, {"ok", ok}, {"sent", sent.frames_sent},
+                                                {"received", outcome.frames}, {"in_order", outcome.out_of_order == 0}});
+  return ok ? 0 : 1;
+}
+
+}  // namespace
+
+Command add_demo_command(CLI::App& app) {
+  auto args = std::make_shared<DemoArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "demo", "Stream a short test video from a sender to a receiver on loopback and show what happened");
+  cmd->add_option("--video", args->video, "stream this video instead of a generated test video");
+  cmd->add_option("--pattern", args->pattern, "0 PAIR, 1 REQ/REP, 2 PUB/SUB")->check(CLI::Range(0, 2))->capture_default_str();
+  cmd->add_flag("--jpeg", args->jpeg, "JPEG-compress the frames (TurboJPEG)");
+  cmd->add_flag("--fast", args->fast, "as fast as possible instead of at the video's frame rate");
+  cmd->add_flag("--json", args->json, "machine-readable output: one JSON object per line");
+  return {cmd, [args] { return run_demo(*args); }};
+}
+
+}  // namespace netgear::tools

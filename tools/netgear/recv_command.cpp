@@ -1,0 +1,164 @@
+// `netgear recv`: receives a stream and shows it in a window, writes a video
+// file, saves images, serves it to a browser (--http), or just counts, with
+// a live status, until the sender ends the stream, --frames, or Ctrl+C.
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "interrupt.hpp"
+#include "sinks.hpp"
+#include "status.hpp"
+#include "stream_args.hpp"
+#include "viewer/mjpeg_server.hpp"
+
+namespace netgear::tools {
+namespace {
+
+using namespace std::chrono;
+
+struct RecvArgs {
+  StreamArgs stream;
+  bool show = false;
+  std::string write;
+  double write_fps = 30;
+  std::string save_dir;
+  std::string save_format = "png";
+  std::uint64_t save_every = 1;
+  std::uint64_t frames = 0;
+  std::string http;
+  std::string reply;
+  bool json = false;
+};
+
+Counters counters(const ReceiverStats& s) {
+  return {.frames = s.delivered, .bytes = s.bytes, .dropped = s.dropped, .bad = s.bad, .queued = s.queued};
+}
+
+// "8080" (loopback only) or "HOST:8080"; port 0 = any free port.
+std::unique_ptr<MjpegServer> open_viewer(const std::string& spec) {
+  const auto colon = spec.rfind(':');
+  const std::string host = colon == std::string::npos ? "127.0.0.1" : spec.substr(0, colon);
+  const std::string port = colon == std::string::npos ? spec : spec.substr(colon + 1);
+  int number = -1;
+  try {
+    std::size_t used = 0;
+    number = std::stoi(port, &used);
+    if (used != port.size()) number = -1;
+  } catch (const std::exception&) {
+  }
+  if (number < 0 || number > 65535)
+    throw OptionError("http", fmt::format("'{}' is not PORT or HOST:PORT (e.g. --http 8080, --http 0.0.0.0:8080)", spec));
+  return std::make_unique<MjpegServer>(host == "*" ? "0.0.0.0" : host, number);
+}
+
+// What the browser page lists: the status without the JSON-lines bookkeeping.
+nlohmann::json for_viewer(nlohmann::json status) {
+  status.erase("event");
+  status.erase("timeouts");  // a sender's counter
+  return status;
+}
+
+std::string end_text(EndReason reason, bool interrupted_by_user) {
+  if (interrupted_by_user) return "interrupted (Ctrl+C)";
+  switch (reason) {
+    case EndReason::terminated: return "the sender ended the stream";
+    case EndReason::timed_out: return "timed out: nothing arrived for receive_timeout";
+    case EndReason::closed: return "closed";
+    case EndReason::failed: return "failed: socket error (see the log)";
+    case EndReason::none: break;
+  }
+  return "stopped";
+}
+
+int run_recv(const RecvArgs& a) {
+  install_interrupt_handlers();
+  std::vector<std::unique_ptr<FrameSink>> sinks;
+  if (a.show) sinks.push_back(open_window_sink("netgear"));
+  if (!a.write.empty()) sinks.push_back(open_video_sink(a.write, a.write_fps));
+  if (!a.save_dir.empty()) sinks.push_back(open_image_sink(a.save_dir, a.save_format, a.save_every));
+  std::unique_ptr<MjpegServer> viewer = a.http.empty() ? nullptr : open_viewer(a.http);
+  nlohmann::json reply;
+  if (!a.reply.empty()) {
+    reply = nlohmann::json::parse(a.reply, nullptr, false);
+    if (reply.is_discarded()) throw OptionError("reply", "--reply must be JSON, e.g. '{\"seen\": true}'");
+  }
+
+  NetGear client = open_stream(a.stream, /*receive_mode=*/true);
+  Receiver& receiver = client.receiver();
+  if (!reply.is_null()) receiver.set_return_data(reply);
+  const auto pattern = to_string(receiver.settings().pattern);
+  if (a.json) {
+    nlohmann::json start = {{"event", "listening"}, {"side", "receiver"}, {"endpoints", receiver.endpoints()},
+                            {"pattern", pattern}};
+    if (viewer) start["http"] = viewer->url();
+    std::cout << start.dump() << std::endl;
+  } else {
+    std::cout << fmt::format("netgear recv: listening on {} ({})\n", fmt::join(receiver.endpoints(), ", "), pattern);
+    if (viewer) std::cout << "netgear recv: watch it at " << viewer->url() << "\n";
+    std::cout << std::flush;
+  }
+
+  StatusReporter status("receiver", a.json ? StatusStyle::json : StatusStyle::terminal);
+  std::string stopped_by;
+  std::uint64_t index = 0;
+  while (stopped_by.empty()) {
+    if (interrupted()) break;
+    auto got = receiver.recv_for(milliseconds(100));
+    if (got) {
+      if (got->sent_at)
+        status.latency(duration<double, std::milli>(system_clock::now() - *got->sent_at).count());
+      const cv::Mat& frame = got->frame.mat();
+      for (auto& sink : sinks)
+        if (!sink->consume(frame, index)) stopped_by = "the window was closed ('q')";
+      if (viewer) viewer->publish(frame);
+      ++index;
+      if (a.frames > 0 && index >= a.frames) stopped_by = "--frames reached";
+    } else if (receiver.ended()) {
+      break;
+    }
+    status.update(counters(receiver.stats()));
+    if (viewer) viewer->set_stats(for_viewer(status.last()));
+  }
+  const EndReason reason = receiver.end_reason();
+  const bool by_user = interrupted() && reason == EndReason::none;
+  const ReceiverStats stats = receiver.stats();
+  client.close();
+  const std::string end = stopped_by.empty() ? end_text(reason, by_user) : stopped_by;
+  nlohmann::json extra = {{"end", end}};
+  if (stats.rejected > 0) extra["rejected"] = stats.rejected;
+  if (stats.filtered > 0) extra["filtered"] = stats.filtered;
+  const auto summary = status.finish(counters(stats), extra);
+  if (viewer) viewer->set_stats(for_viewer(summary));
+  if (reason == EndReason::timed_out || reason == EndReason::failed) {
+    std::cerr << "netgear recv: " << end << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command add_recv_command(CLI::App& app) {
+  auto args = std::make_shared<RecvArgs>();
+  CLI::App* cmd = app.add_subcommand("recv", "Receive a stream: show, write, save, serve to a browser, or count it");
+  add_stream_flags(*cmd, args->stream, /*receiver=*/true);
+  cmd->add_flag("--show", args->show, "show the frames in a window (needs a display; 'q' ends)");
+  cmd->add_option("--write", args->write, "write the frames to a video file (.avi, .mp4, .mkv)");
+  cmd->add_option("--write-fps", args->write_fps, "frame rate of --write")->capture_default_str();
+  cmd->add_option("--save-dir", args->save_dir, "save each frame as an image in this folder");
+  cmd->add_option("--save-format", args->save_format, "png (keeps 16-bit), jpg, bmp, tiff")->capture_default_str();
+  cmd->add_option("--save-every", args->save_every, "save one frame in N")->check(CLI::PositiveNumber);
+  cmd->add_option("--http", args->http,
+                  "serve a browser page with the live stream and stats: PORT (loopback) or HOST:PORT; 0 = any port");
+  cmd->add_option("-n,--frames", args->frames, "stop after this many frames");
+  cmd->add_option("--reply", args->reply, "bidirectional_mode: JSON returned to the sender with every reply");
+  cmd->add_flag("--json", args->json, "machine-readable output: one JSON object per line");
+  return {cmd, [args] { return run_recv(*args); }};
+}
+
+}  // namespace netgear::tools

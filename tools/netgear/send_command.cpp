@@ -1,0 +1,122 @@
+// `netgear send`: streams a video source to a receiver until the source ends,
+// --frames/--seconds are reached or Ctrl+C; then sends the termination so the
+// receiver sees the end of the stream.
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "interrupt.hpp"
+#include "netgear/video_source.hpp"
+#include "status.hpp"
+#include "stream_args.hpp"
+
+namespace netgear::tools {
+namespace {
+
+using namespace std::chrono;
+
+struct SendArgs {
+  StreamArgs stream;
+  std::string source = "test";
+  std::uint64_t frames = 0;
+  double seconds = 0;
+  double fps = -1;  // unset
+  bool loop = false;
+  double wait = 0;
+  std::string message;
+  bool json = false;
+};
+
+Counters counters(const SenderStats& s) {
+  return {.frames = s.frames_sent, .bytes = s.bytes_sent, .dropped = s.dropped, .timeouts = s.timeouts};
+}
+
+// PUB/SUB: frames sent before a receiver subscribed reach no one.
+bool wait_for_receivers(Sender& sender, double seconds) {
+  const auto deadline = steady_clock::now() + duration<double>(seconds);
+  while (!interrupted() && steady_clock::now() < deadline)
+    if (sender.wait_for_receiver(milliseconds(100))) return true;
+  return false;
+}
+
+int run_send(const SendArgs& a) {
+  install_interrupt_handlers();
+  VideoSourceOptions source_options;
+  source_options.loop = a.loop;
+  if (a.fps >= 0) {
+    source_options.test_fps = a.fps;               // the test pattern's own rate (0: flat out)
+    if (a.fps > 0) source_options.max_fps = a.fps;  // any other source: a cap
+  }
+  VideoSource source(a.source, source_options);
+  const nlohmann::json message =
+      a.message.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(a.message, nullptr, false);
+  if (message.is_discarded()) throw OptionError("message", "--message must be JSON, e.g. '{\"camera\": 1}'");
+
+  NetGear server = open_stream(a.stream, /*receive_mode=*/false);
+  Sender& sender = server.sender();
+  const auto pattern = to_string(sender.settings().pattern);
+  if (a.json) {
+    std::cout << nlohmann::json{{"event", "start"}, {"side", "sender"}, {"source", a.source},
+                                {"endpoints", sender.endpoints()}, {"pattern", pattern}}.dump()
+              << std::endl;
+  } else {
+    std::cout << fmt::format("netgear send: {} -> {} ({})\n", a.source, fmt::join(sender.endpoints(), ", "), pattern)
+              << std::flush;
+  }
+  if (a.wait > 0 && !wait_for_receivers(sender, a.wait) && !interrupted())
+    throw PeerLostError(fmt::format("no receiver subscribed within {} s (--wait)", a.wait));
+
+  StatusReporter status("sender", a.json ? StatusStyle::json : StatusStyle::terminal);
+  const auto start = steady_clock::now();
+  std::string end = "the source ended";
+  source.start();
+  while (true) {
+    if (interrupted()) { end = "interrupted (Ctrl+C)"; break; }
+    if (a.frames > 0 && sender.stats().frames_sent >= a.frames) { end = "--frames reached"; break; }
+    if (a.seconds > 0 && steady_clock::now() - start >= duration<double>(a.seconds)) { end = "--seconds reached"; break; }
+    auto frame = source.read_for(milliseconds(100));
+    if (!frame) {
+      if (source.ended()) break;
+      status.update(counters(sender.stats()));
+      continue;
+    }
+    const auto sent_at = steady_clock::now();
+    const SendResult result = sender.send(*frame, message);
+    if (result.status == SendStatus::delivered)
+      status.latency(duration<double, std::milli>(steady_clock::now() - sent_at).count());
+    status.update(counters(sender.stats()));
+  }
+  source.stop();
+  server.close();  // the termination message: the receiver's stream ends
+  const SenderStats stats = sender.stats();
+  status.finish(counters(stats), {{"end", end}, {"replies", stats.replies}});
+  return 0;
+}
+
+}  // namespace
+
+Command add_send_command(CLI::App& app) {
+  auto args = std::make_shared<SendArgs>();
+  CLI::App* cmd = app.add_subcommand("send", "Stream a video file, camera or test pattern to a receiver");
+  cmd->add_option("source", args->source,
+                  "a video file, a camera index (0), a URL OpenCV can open, or `test` / `test:WIDTHxHEIGHT` "
+                  "(a moving test pattern)")
+      ->capture_default_str();
+  add_stream_flags(*cmd, args->stream, /*receiver=*/false);
+  cmd->add_option("-n,--frames", args->frames, "stop after this many frames (default: the whole source)");
+  cmd->add_option("--seconds", args->seconds, "stop after this long")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--fps", args->fps, "frame rate cap (default: as the source gives them; the test pattern: 30); 0 = flat out")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--loop", args->loop, "start the file again at its end");
+  cmd->add_option("--wait", args->wait, "PUB/SUB: wait up to this many seconds for a receiver before streaming")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--message", args->message, "JSON sent with every frame, e.g. '{\"camera\": 1}'");
+  cmd->add_flag("--json", args->json, "machine-readable output: one JSON object per line");
+  return {cmd, [args] { return run_send(*args); }};
+}
+
+}  // namespace netgear::tools

@@ -1,0 +1,175 @@
+#include "status.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+namespace netgear::tools {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr double kFloorMs = 0.001;  // bucket 0 holds everything under 1 us
+const double kLogStep = std::log(1.02);
+
+double seconds_between(Clock::time_point a, Clock::time_point b) {
+  return std::max(std::chrono::duration<double>(b - a).count(), 1e-9);
+}
+
+// null when there are no samples (a vidgear sender stamps no send time).
+nlohmann::json ms_or_null(const LatencyHistogram& h, double p) {
+  if (h.count() == 0) return nullptr;
+  return std::round(h.percentile(p) * 1000) / 1000;
+}
+
+std::string ms_text(const nlohmann::json& v) {
+  return v.is_null() ? std::string("n/a") : fmt::format("{:.2f} ms", v.get<double>());
+}
+
+double rounded(double v, double unit) { return std::round(v / unit) * unit; }
+
+}  // namespace
+
+void LatencyHistogram::add(double ms) {
+  if (!std::isfinite(ms) || ms < 0) ms = 0;  // clocks of two machines may disagree a little
+  const auto index =
+      ms <= kFloorMs ? std::size_t{0} : static_cast<std::size_t>(std::log(ms / kFloorMs) / kLogStep) + 1;
+  if (index >= buckets_.size()) buckets_.resize(index + 1, 0);
+  ++buckets_[index];
+  ++count_;
+  max_ = std::max(max_, ms);
+}
+
+void LatencyHistogram::clear() {
+  std::fill(buckets_.begin(), buckets_.end(), 0);
+  count_ = 0;
+  max_ = 0;
+}
+
+double LatencyHistogram::percentile(double p) const {
+  if (count_ == 0) return 0;
+  const auto rank = static_cast<std::uint64_t>(std::ceil(std::clamp(p, 0.0, 1.0) * static_cast<double>(count_)));
+  std::uint64_t seen = 0;
+  for (std::size_t i = 0; i < buckets_.size(); ++i) {
+    seen += buckets_[i];
+    if (seen >= std::max<std::uint64_t>(rank, 1)) {
+      if (i == 0) return kFloorMs;
+      // The bucket's upper edge, never above the largest sample.
+      return std::min(kFloorMs * std::exp(static_cast<double>(i) * kLogStep), max_);
+    }
+  }
+  return max_;
+}
+
+StatusReporter::StatusReporter(std::string side, StatusStyle style, std::chrono::milliseconds period)
+    : side_(std::move(side)),
+      style_(style),
+      live_(style == StatusStyle::terminal && ::isatty(STDERR_FILENO) == 1),
+      period_(period),
+      start_(Clock::now()),
+      window_start_(start_),
+      next_(start_ + period) {}
+
+void StatusReporter::latency(double ms) {
+  window_latency_.add(ms);
+  total_latency_.add(ms);
+}
+
+nlohmann::json StatusReporter::status(const Counters& now, Clock::time_point at) {
+  const double span = seconds_between(window_start_, at);
+  return {{"event", "status"},
+          {"side", side_},
+          {"elapsed_s", rounded(seconds_between(start_, at), 0.01)},
+          {"frames", now.frames},
+          {"fps", rounded(static_cast<double>(now.frames - window_base_.frames) / span, 0.1)},
+          {"mbps", rounded(static_cast<double>(now.bytes - window_base_.bytes) / span / 1e6, 0.01)},
+          {"latency_p50_ms", ms_or_null(window_latency_, 0.5)},
+          {"latency_p99_ms", ms_or_null(window_latency_, 0.99)},
+          {"dropped", now.dropped},
+          {"bad", now.bad},
+          {"timeouts", now.timeouts},
+          {"queued", now.queued}};
+}
+
+// The receiver's latency is one-way (the sender's timestamp to recv()); the
+// sender's is the round trip of send() to the receiver's reply.
+static std::string latency_label(const std::string& side) { return side == "sender" ? "round trip" : "latency"; }
+
+std::string format_status_line(const std::string& side, const nlohmann::json& s) {
+  std::string line = fmt::format("[{:5.1f}s] {} {:7} frames {:7.1f} fps {:8.2f} MB/s  {} p50 {} p99 {}",
+                                 s["elapsed_s"].get<double>(), side, s["frames"].get<std::uint64_t>(),
+                                 s["fps"].get<double>(), s["mbps"].get<double>(), latency_label(side),
+                                 ms_text(s["latency_p50_ms"]), ms_text(s["latency_p99_ms"]));
+  line += fmt::format("  dropped {}", s["dropped"].get<std::uint64_t>());
+  if (side == "sender") {
+    line += fmt::format("  timeouts {}", s["timeouts"].get<std::uint64_t>());
+  } else {
+    line += fmt::format("  bad {}  queue {}", s["bad"].get<std::uint64_t>(), s["queued"].get<std::uint64_t>());
+  }
+  return line;
+}
+
+void StatusReporter::print_status(const nlohmann::json& s) {
+  switch (style_) {
+    case StatusStyle::terminal:
+      if (live_) std::cerr << "\r\033[K" << format_status_line(side_, s) << std::flush;
+      break;
+    case StatusStyle::lines:
+      std::cout << format_status_line(side_, s) << std::endl;
+      break;
+    case StatusStyle::json:
+      std::cout << s.dump() << std::endl;
+      break;
+    case StatusStyle::quiet:
+      break;
+  }
+}
+
+void StatusReporter::update(const Counters& now) {
+  const auto at = Clock::now();
+  if (at < next_) return;
+  last_ = status(now, at);
+  print_status(last_);
+  window_start_ = at;
+  window_base_ = now;
+  window_latency_.clear();
+  while (next_ <= at) next_ += period_;
+}
+
+nlohmann::json StatusReporter::finish(const Counters& now, const nlohmann::json& extra) {
+  const double elapsed = seconds_between(start_, Clock::now());
+  nlohmann::json s = {{"event", "summary"},
+                      {"side", side_},
+                      {"elapsed_s", rounded(elapsed, 0.01)},
+                      {"frames", now.frames},
+                      {"fps", rounded(static_cast<double>(now.frames) / elapsed, 0.1)},
+                      {"mbps", rounded(static_cast<double>(now.bytes) / elapsed / 1e6, 0.01)},
+                      {"bytes", now.bytes},
+                      {"latency_p50_ms", ms_or_null(total_latency_, 0.5)},
+                      {"latency_p99_ms", ms_or_null(total_latency_, 0.99)},
+                      {"latency_max_ms", total_latency_.count() ? nlohmann::json(rounded(total_latency_.max(), 0.001))
+                                                                : nlohmann::json(nullptr)},
+                      {"dropped", now.dropped},
+                      {"bad", now.bad},
+                      {"timeouts", now.timeouts}};
+  s.update(extra);
+  if (live_) std::cerr << "\r\033[K" << std::flush;
+  if (style_ == StatusStyle::json) {
+    std::cout << s.dump() << std::endl;
+    return s;
+  }
+  std::cout << fmt::format("{}: {} frames in {:.2f} s ({:.1f} fps, {:.2f} MB/s); {} p50 {}, p99 {}; {} dropped, ",
+                           side_, now.frames, elapsed, s["fps"].get<double>(), s["mbps"].get<double>(),
+                           latency_label(side_), ms_text(s["latency_p50_ms"]), ms_text(s["latency_p99_ms"]),
+                           now.dropped)
+            << (side_ == "sender" ? fmt::format("{} timeouts\n", now.timeouts) : fmt::format("{} bad\n", now.bad));
+  for (const auto& [key, value] : extra.items())
+    std::cout << "  " << key << ": " << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+  std::cout << std::flush;
+  return s;
+}
+
+}  // namespace netgear::tools

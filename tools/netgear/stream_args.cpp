@@ -1,0 +1,62 @@
+#include "stream_args.hpp"
+
+#include "netgear/error.hpp"
+
+namespace netgear::tools {
+
+void add_stream_flags(CLI::App& cmd, StreamArgs& args, bool receiver) {
+  cmd.add_option("-a,--address", args.address,
+                 receiver ? "address to bind (default *, every interface)" : "receiver's address (default localhost)");
+  cmd.add_option("-p,--port", args.ports,
+                 receiver ? "port to bind (default 5555; 0 = any free port, printed); several with multiserver_mode"
+                          : "receiver's port (default 5555); several with multiclient_mode");
+  cmd.add_option("--protocol", args.protocol, "tcp, ipc, inproc, pgm, epgm")->capture_default_str();
+  cmd.add_option("--pattern", args.pattern, "0 PAIR, 1 REQ/REP, 2 PUB/SUB")->capture_default_str();
+  cmd.add_option("-o,--option", args.options,
+                 "a vidgear option, KEY=VALUE (VALUE as JSON, else a string), e.g. -o max_retries=5 -o "
+                 "bidirectional_mode=true; repeatable");
+  cmd.add_flag("--jpeg", args.jpeg, "jpeg_compression=true (TurboJPEG)");
+  cmd.add_option("--jpeg-quality", args.jpeg_quality, "jpeg_compression_quality (10-100)")->check(CLI::Range(10, 100));
+  cmd.add_option("--secure", args.secure, "secure_mode: 1 StoneHouse, 2 IronHouse")->check(CLI::Range(0, 2));
+  cmd.add_option("--cert-dir", args.cert_dir, "custom_cert_location (the folder holding .vidgear/keys)");
+  cmd.add_flag("-v,--verbose", args.verbose, "netgear's log lines (vidgear's logging=True)");
+}
+
+nlohmann::json stream_options(const StreamArgs& args) {
+  nlohmann::json options = nlohmann::json::object();
+  for (const auto& item : args.options) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw OptionError(item, "expected KEY=VALUE after -o/--option, e.g. -o request_timeout=2");
+    const std::string key = item.substr(0, eq), text = item.substr(eq + 1);
+    auto value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    options[key] = value.is_discarded() ? nlohmann::json(text) : value;
+  }
+  if (args.jpeg) options["jpeg_compression"] = true;
+  if (args.jpeg_quality != 0) {
+    options["jpeg_compression"] = true;
+    options["jpeg_compression_quality"] = args.jpeg_quality;
+  }
+  if (args.secure != 0) options["secure_mode"] = args.secure;
+  if (!args.cert_dir.empty()) options["custom_cert_location"] = args.cert_dir;
+  return options;
+}
+
+NetGear open_stream(const StreamArgs& args, bool receive_mode) {
+  const nlohmann::json options = stream_options(args);
+  const auto on = [&](const char* key) { return options.contains(key) && options[key] == true; };
+  const bool multi = on("multiserver_mode") || on("multiclient_mode");
+  PortSpec port;
+  if (multi && !args.ports.empty()) {
+    port = PortSpec(args.ports);
+  } else if (args.ports.size() == 1) {
+    port = PortSpec(args.ports.front());
+  } else if (args.ports.size() > 1) {
+    throw OptionError("port", "several ports need -o multiserver_mode=true (receiver) or -o multiclient_mode=true (sender)");
+  }
+  std::optional<std::string> address;
+  if (!args.address.empty()) address = args.address;
+  return NetGear(address, port, args.protocol, args.pattern, receive_mode, args.verbose, options);
+}
+
+}  // namespace netgear::tools
