@@ -7,6 +7,8 @@ import signal
 import subprocess
 import time
 
+import cv2
+import numpy as np
 import pytest
 
 NETGEAR = os.environ.get("NETGEAR_CLI", "")
@@ -102,3 +104,12 @@ def summaries(lines):
 def receiver_port(listening):
     """The port of the first endpoint in a "listening" event."""
     return listening["endpoints"][0].rsplit(":", 1)[1]
+
+
+def write_clip(path, frames, fps, size, step):
+    """An MJPG .avi of `frames` flat grey frames (frame i is grey i * step), `size` = (width, height)."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, size)
+    for i in range(frames):
+        writer.write(np.full((size[1], size[0], 3), i * step, np.uint8))
+    writer.release()
+    return str(path)

@@ -2,11 +2,9 @@
 loopback, prints what happened and ends by itself."""
 import json
 
-import cv2
-import numpy as np
 import pytest
 
-from conftest import run
+from conftest import run, write_clip
 
 
 def test_demo_with_no_arguments_streams_a_generated_video_and_ends():
@@ -35,11 +33,7 @@ def test_demo_json_reports_a_complete_stream(extra):
 
 
 def test_demo_streams_a_given_video(tmp_path):
-    video = str(tmp_path / "mine.avi")
-    writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*"MJPG"), 50, (64, 48))
-    for i in range(25):
-        writer.write(np.full((48, 64, 3), i * 10, np.uint8))
-    writer.release()
+    video = write_clip(tmp_path / "mine.avi", 25, 50, (64, 48), 10)
     code, out, err = run("demo", "--video", video, timeout=60)
     assert code == 0, err
     assert video in out.splitlines()[0] and "64x48, 50 fps" in out

@@ -4,9 +4,9 @@ import os
 import socket
 import subprocess
 
-import cv2
-import numpy as np
 import pytest
+
+from conftest import write_clip
 
 EXAMPLES = os.environ.get("NETGEAR_EXAMPLES", "")
 
@@ -21,12 +21,7 @@ def free_port():
 @pytest.fixture
 def clip(tmp_path):
     """A 30-frame video, so the example servers end by themselves."""
-    path = str(tmp_path / "clip.avi")
-    writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*"MJPG"), 30, (160, 120))
-    for i in range(30):
-        writer.write(np.full((120, 160, 3), i * 8, np.uint8))
-    writer.release()
-    return path
+    return write_clip(tmp_path / "clip.avi", 30, 30, (160, 120), 8)
 
 
 def run_pair(client_args, server_args):

@@ -7,10 +7,9 @@ import pty
 import subprocess
 
 import cv2
-import numpy as np
 import pytest
 
-from conftest import receiver_port, run, summaries
+from conftest import receiver_port, run, summaries, write_clip
 
 RECV = ["recv", "--json", "-a", "127.0.0.1", "-p", "0"]
 
@@ -57,11 +56,7 @@ def test_status_events_carry_rates_latency_drops_and_queue(netgear):
 
 
 def test_a_video_file_is_sent_whole_and_written_to_a_video_file(netgear, tmp_path):
-    source = str(tmp_path / "in.avi")
-    writer = cv2.VideoWriter(source, cv2.VideoWriter_fourcc(*"MJPG"), 25, (160, 120))
-    for i in range(40):
-        writer.write(np.full((120, 160, 3), i * 6, np.uint8))
-    writer.release()
+    source = write_clip(tmp_path / "in.avi", 40, 25, (160, 120), 6)
     out = str(tmp_path / "out.avi")
     receiver, sender = start_pair(netgear, ["--write", out, "--write-fps", "25"], [], source=source)
     sent, got = finish_both(receiver, sender)

@@ -45,15 +45,22 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-/// The what() of the SetupError `f` throws, or "" if it throws none.
-template <class F>
-std::string setup_error(F f) {
+/// The what() of the `E` that `f` throws, or "" if it throws none (any other
+/// exception propagates and fails the test).
+template <class E, class F>
+std::string error_text(F f) {
   try {
     f();
-  } catch (const SetupError& e) {
+  } catch (const E& e) {
     return e.what();
   }
   return "";
+}
+
+/// The what() of the SetupError `f` throws, or "" if it throws none.
+template <class F>
+std::string setup_error(F f) {
+  return error_text<SetupError>(f);
 }
 
 /// Polls `condition` until it holds or `timeout` passes; returns its last value.

@@ -20,6 +20,7 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 using test::eventually;
+using test::error_text;
 using test::TempDir;
 
 const cv::Size kClipSize(160, 120);
@@ -43,12 +44,7 @@ bool same_pixels(const cv::Mat& a, const cv::Mat& b) {
 // The what() of the SourceError `f` throws, or "" if it throws none.
 template <class F>
 std::string source_error(F f) {
-  try {
-    f();
-  } catch (const SourceError& e) {
-    return e.what();
-  }
-  return "";
+  return error_text<SourceError>(f);
 }
 
 VideoSourceOptions unpaced_test(std::uint64_t frames) {
