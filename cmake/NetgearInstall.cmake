@@ -22,7 +22,7 @@ install(FILES ${PROJECT_BINARY_DIR}/netgearConfig.cmake
               ${PROJECT_BINARY_DIR}/netgearConfigVersion.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/netgear)
 
-# The tools: `netgear` and the key store tool, for deploying on machines without a build.
-if(TARGET netgear-keys)
-  install(TARGETS netgear_cli netgear-keys RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# The `netgear` tool (send, recv, demo, keys), for deploying on machines without a build.
+if(TARGET netgear_cli)
+  install(TARGETS netgear_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()

@@ -1,6 +1,6 @@
 """Key stores move both ways between netgear and pyzmq's zmq.auth (what vidgear uses).
 
-Runs the real `netgear-keys` binary (NETGEAR_KEYS_TOOL) and Debian's python3-zmq:
+Runs the real `netgear keys` (NETGEAR_TOOL, the netgear binary) and Debian's python3-zmq:
   * a store netgear generates loads with zmq.auth.load_certificate / load_certificates, its
     secret files are 0600, and its pairs are consistent;
   * a store made the way vidgear makes it (zmq.auth.create_certificates, then moved into
@@ -20,16 +20,16 @@ import pytest
 import zmq
 import zmq.auth
 
-TOOL = os.environ.get("NETGEAR_KEYS_TOOL")
+TOOL = os.environ.get("NETGEAR_TOOL")
 pytestmark = [
-    pytest.mark.skipif(not TOOL, reason="NETGEAR_KEYS_TOOL is not set"),
+    pytest.mark.skipif(not TOOL, reason="NETGEAR_TOOL is not set"),
     pytest.mark.skipif(not zmq.has("curve"), reason="this libzmq has no CURVE"),
 ]
 
 
 def keys(*args):
-    """Runs netgear-keys; returns the CompletedProcess (text)."""
-    return subprocess.run([TOOL, *map(str, args)], capture_output=True, text=True, timeout=30)
+    """Runs `netgear keys ARGS`; returns the CompletedProcess (text)."""
+    return subprocess.run([TOOL, "keys", *map(str, args)], capture_output=True, text=True, timeout=30)
 
 
 def show(location):

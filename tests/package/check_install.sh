@@ -7,9 +7,9 @@ source_dir=$(cd "$(dirname "$0")" && pwd)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 cmake --install "$build_dir" --prefix "$scratch/prefix" > /dev/null
-# The key store tool is installed and works from the prefix.
-"$scratch/prefix/bin/netgear-keys" generate --location "$scratch" > /dev/null
-"$scratch/prefix/bin/netgear-keys" show --location "$scratch" | grep -q "with secret key"
+# The netgear tool is installed and works from the prefix.
+"$scratch/prefix/bin/netgear" keys generate --location "$scratch" > /dev/null
+"$scratch/prefix/bin/netgear" keys show --location "$scratch" | grep -q "with secret key"
 cmake -S "$source_dir/consumer" -B "$scratch/build" -G Ninja -DCMAKE_PREFIX_PATH="$scratch/prefix" > /dev/null
 cmake --build "$scratch/build" > /dev/null
 "$scratch/build/consumer"

@@ -1,7 +1,7 @@
 #pragma once
 // `keys`: create, inspect and extend a secure-mode key store from the command
-// line. Registered as a subcommand of a CLI11 app, so the standalone
-// `netgear-keys` program and the `netgear` tool share it.
+// line: the `netgear keys` subcommands, kept apart from the streaming
+// commands because they need nothing but the key store.
 
 #include <CLI/CLI.hpp>
 
