@@ -55,6 +55,11 @@ struct VideoSourceOptions {
   /// up for longer than a period restarts the schedule rather than bursting.
   /// The test pattern runs at `test_fps`, or at max_fps if that is lower.
   std::optional<double> max_fps;
+  /// Files: play at the file's own frame rate (fps()), as a camera would
+  /// deliver it, instead of decoding as fast as the reader is asked; max_fps
+  /// still caps it. No effect on a file that states no rate, nor on cameras,
+  /// URLs and the test pattern (they have their own pace).
+  bool realtime = false;
   /// Files and a test pattern with test_frames > 0: start again at the end
   /// instead of ending (cameras and URLs have no end to loop from).
   bool loop = false;

@@ -109,13 +109,20 @@ void validate(const std::string& spec, const VideoSourceOptions& o) {
   if (!std::isfinite(o.test_fps) || o.test_fps < 0) throw bad("test_fps must be >= 0 (0 = unpaced)");
 }
 
-// The reader's frame rate: max_fps caps it; the test pattern runs at its own
-// test_fps unless max_fps is lower. 0 = unpaced.
-double reader_rate(SourceKind kind, const VideoSourceOptions& o) {
+// The slower of two rates, where 0 means unpaced.
+double slower(double a, double b) {
+  if (a == 0) return b;
+  if (b == 0) return a;
+  return std::min(a, b);
+}
+
+// The reader's frame rate (0 = unpaced): max_fps caps the source's own pace —
+// test_fps for the test pattern, the file's rate for a `realtime` file.
+double reader_rate(SourceKind kind, const VideoSourceOptions& o, double source_fps) {
   const double cap = o.max_fps.value_or(0.0);
-  if (kind != SourceKind::test_pattern) return cap;
-  if (o.test_fps == 0) return cap;
-  return cap == 0 ? o.test_fps : std::min(cap, o.test_fps);
+  if (kind == SourceKind::test_pattern) return slower(cap, o.test_fps);
+  if (kind == SourceKind::file && o.realtime) return slower(cap, source_fps);
+  return cap;
 }
 
 OverflowPolicy default_policy(SourceKind kind) {
@@ -150,7 +157,7 @@ VideoSource::VideoSource(const std::string& spec, VideoSourceOptions options) : 
   impl_->spec = spec;
   impl_->kind = parsed.kind;
   impl_->fps = source->fps();
-  impl_->rate = reader_rate(parsed.kind, options);
+  impl_->rate = reader_rate(parsed.kind, options, impl_->fps);
   impl_->loop = options.loop;
   impl_->shared = std::make_shared<Shared>(options.queue_size, options.overflow.value_or(default_policy(parsed.kind)));
   impl_->shared->width = source->size().width;

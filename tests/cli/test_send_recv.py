@@ -73,6 +73,14 @@ def test_a_video_file_is_sent_whole_and_written_to_a_video_file(netgear, tmp_pat
     assert count == 40
 
 
+def test_realtime_plays_a_file_at_its_own_rate(netgear, tmp_path):
+    source = write_clip(tmp_path / "in.avi", 26, 25, (160, 120), 6)
+    receiver, sender = start_pair(netgear, [], ["--realtime"], source=source)
+    sent, got = finish_both(receiver, sender)
+    assert sent["frames"] == got["frames"] == 26
+    assert sent["elapsed_s"] >= 0.95, "26 frames at 25 fps take at least 25 periods of 40 ms"
+
+
 def test_frames_are_saved_as_images(netgear, tmp_path):
     folder = tmp_path / "frames"
     receiver, sender = start_pair(netgear, ["--save-dir", str(folder), "--save-every", "2"],

@@ -111,6 +111,35 @@ TEST(VideoSourceFile, MaxFpsCapsTheRate) {
   EXPECT_GE(elapsed.count(), 0.35) << "20 frames at <= 50 fps take >= 19 periods of 20 ms";
 }
 
+TEST(VideoSourceFile, RealtimePlaysAtTheFilesOwnRate) {
+  TempDir dir;
+  const auto path = write_clip(dir, 10);  // 25 fps
+  VideoSourceOptions options;
+  options.realtime = true;
+  VideoSource source(path, options);
+  const auto begin = Clock::now();
+  int count = 0;
+  while (source.read()) ++count;
+  const std::chrono::duration<double> elapsed = Clock::now() - begin;
+  EXPECT_EQ(count, 10);
+  EXPECT_GE(elapsed.count(), 0.34) << "10 frames at 25 fps take >= 9 periods of 40 ms";
+}
+
+TEST(VideoSourceFile, MaxFpsCapsARealtimeFile) {
+  TempDir dir;
+  const auto path = write_clip(dir, 6);  // 25 fps
+  VideoSourceOptions options;
+  options.realtime = true;
+  options.max_fps = 10;
+  VideoSource source(path, options);
+  const auto begin = Clock::now();
+  int count = 0;
+  while (source.read()) ++count;
+  const std::chrono::duration<double> elapsed = Clock::now() - begin;
+  EXPECT_EQ(count, 6);
+  EXPECT_GE(elapsed.count(), 0.48) << "6 frames at <= 10 fps take >= 5 periods of 100 ms";
+}
+
 TEST(VideoSourceFile, LatestOnlyGivesTheNewestFrameToASlowReader) {
   TempDir dir;
   const auto path = write_clip(dir, 25);

@@ -83,9 +83,8 @@ int run_demo(const DemoArgs& a) {
   const std::string video = a.video.empty() ? write_test_video(scratch).string() : a.video;
 
   VideoSourceOptions source_options;
+  source_options.realtime = !a.fast;  // play at the video's own rate
   VideoSource source(video, source_options);
-  if (!a.fast && source.fps() > 0) source_options.max_fps = source.fps();  // play at the video's own rate
-  source = VideoSource(video, source_options);
 
   const nlohmann::json options = a.jpeg ? nlohmann::json{{"jpeg_compression", true}} : nlohmann::json::object();
   NetGear client("127.0.0.1", "0", "tcp", a.pattern, /*receive_mode=*/true, false, options);

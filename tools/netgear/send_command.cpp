@@ -26,6 +26,7 @@ struct SendArgs {
   double seconds = 0;
   double fps = -1;  // unset
   bool loop = false;
+  bool realtime = false;
   double wait = 0;
   std::string message;
   bool json = false;
@@ -47,6 +48,7 @@ int run_send(const SendArgs& a) {
   install_interrupt_handlers();
   VideoSourceOptions source_options;
   source_options.loop = a.loop;
+  source_options.realtime = a.realtime;
   if (a.fps >= 0) {
     source_options.test_fps = a.fps;               // the test pattern's own rate (0: flat out)
     if (a.fps > 0) source_options.max_fps = a.fps;  // any other source: a cap
@@ -111,6 +113,7 @@ Command add_send_command(CLI::App& app) {
   cmd->add_option("--seconds", args->seconds, "stop after this long")->check(CLI::NonNegativeNumber);
   cmd->add_option("--fps", args->fps, "frame rate cap (default: as the source gives them; the test pattern: 30); 0 = flat out")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--realtime", args->realtime, "a file: play it at its own frame rate, as a camera would");
   cmd->add_flag("--loop", args->loop, "start the file again at its end");
   cmd->add_option("--wait", args->wait, "PUB/SUB: wait up to this many seconds for a receiver before streaming")
       ->check(CLI::NonNegativeNumber);
