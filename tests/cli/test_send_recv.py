@@ -4,6 +4,7 @@ either side, and errors as one line with a non-zero exit code."""
 import glob
 import os
 import pty
+import re
 import subprocess
 
 import cv2
@@ -53,6 +54,8 @@ def test_status_events_carry_rates_latency_drops_and_queue(netgear):
     sent, got = finish_both(receiver, sender)
     assert sent["end"] == "--seconds reached"
     assert got["frames"] == sent["frames"] > 0
+    long_numbers = [n for line in receiver.lines + sender.lines for n in re.findall(r"\d+\.\d{4,}", line)]
+    assert not long_numbers, "figures are rounded for people reading the JSON"
 
 
 def test_a_video_file_is_sent_whole_and_written_to_a_video_file(netgear, tmp_path):

@@ -19,17 +19,23 @@ double seconds_between(Clock::time_point a, Clock::time_point b) {
   return std::max(std::chrono::duration<double>(b - a).count(), 1e-9);
 }
 
+// `v` to `decimals` places, as the nearest double to the decimal (so JSON
+// shows 0.47, not 0.47000000000000003).
+double rounded(double v, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale;
+}
+
 // null when there are no samples (a vidgear sender stamps no send time).
 nlohmann::json ms_or_null(const LatencyHistogram& h, double p) {
   if (h.count() == 0) return nullptr;
-  return std::round(h.percentile(p) * 1000) / 1000;
+  return rounded(h.percentile(p), 3);
 }
 
 std::string ms_text(const nlohmann::json& v) {
   return v.is_null() ? std::string("n/a") : fmt::format("{:.2f} ms", v.get<double>());
 }
 
-double rounded(double v, double unit) { return std::round(v / unit) * unit; }
 
 }  // namespace
 
@@ -82,10 +88,10 @@ nlohmann::json StatusReporter::status(const Counters& now, Clock::time_point at)
   const double span = seconds_between(window_start_, at);
   return {{"event", "status"},
           {"side", side_},
-          {"elapsed_s", rounded(seconds_between(start_, at), 0.01)},
+          {"elapsed_s", rounded(seconds_between(start_, at), 2)},
           {"frames", now.frames},
-          {"fps", rounded(static_cast<double>(now.frames - window_base_.frames) / span, 0.1)},
-          {"mbps", rounded(static_cast<double>(now.bytes - window_base_.bytes) / span / 1e6, 0.01)},
+          {"fps", rounded(static_cast<double>(now.frames - window_base_.frames) / span, 1)},
+          {"mbps", rounded(static_cast<double>(now.bytes - window_base_.bytes) / span / 1e6, 2)},
           {"latency_p50_ms", ms_or_null(window_latency_, 0.5)},
           {"latency_p99_ms", ms_or_null(window_latency_, 0.99)},
           {"dropped", now.dropped},
@@ -143,14 +149,14 @@ nlohmann::json StatusReporter::finish(const Counters& now, const nlohmann::json&
   const double elapsed = seconds_between(start_, Clock::now());
   nlohmann::json s = {{"event", "summary"},
                       {"side", side_},
-                      {"elapsed_s", rounded(elapsed, 0.01)},
+                      {"elapsed_s", rounded(elapsed, 2)},
                       {"frames", now.frames},
-                      {"fps", rounded(static_cast<double>(now.frames) / elapsed, 0.1)},
-                      {"mbps", rounded(static_cast<double>(now.bytes) / elapsed / 1e6, 0.01)},
+                      {"fps", rounded(static_cast<double>(now.frames) / elapsed, 1)},
+                      {"mbps", rounded(static_cast<double>(now.bytes) / elapsed / 1e6, 2)},
                       {"bytes", now.bytes},
                       {"latency_p50_ms", ms_or_null(total_latency_, 0.5)},
                       {"latency_p99_ms", ms_or_null(total_latency_, 0.99)},
-                      {"latency_max_ms", total_latency_.count() ? nlohmann::json(rounded(total_latency_.max(), 0.001))
+                      {"latency_max_ms", total_latency_.count() ? nlohmann::json(rounded(total_latency_.max(), 3))
                                                                 : nlohmann::json(nullptr)},
                       {"dropped", now.dropped},
                       {"bad", now.bad},
