@@ -46,10 +46,21 @@ constexpr std::string_view kPage = R"html(<!DOCTYPE html>
     return String(value);
   }
 
+  // Known stats in reading order with their labels; others follow, as named.
+  const LABELS = {
+    frames: "frames", fps: "frames/s", mbps: "MB/s",
+    latency_p50_ms: "latency p50 (ms)", latency_p99_ms: "latency p99 (ms)", latency_max_ms: "latency max (ms)",
+    dropped: "dropped", bad: "bad messages", queued: "queued", timeouts: "timeouts", bytes: "bytes",
+    elapsed_s: "elapsed (s)",
+  };
+  const ORDER = Object.keys(LABELS);
+  function label(key) { return LABELS[key] || key.replace(/_/g, " "); }
+  function rank(key) { const i = ORDER.indexOf(key); return i < 0 ? ORDER.length : i; }
+
   const panel = document.getElementById("stats");
   const status = document.getElementById("status");
   function render(stats) {
-    const keys = Object.keys(stats);
+    const keys = Object.keys(stats).sort(function (a, b) { return rank(a) - rank(b); });
     panel.replaceChildren();
     if (keys.length === 0) {
       const empty = document.createElement("div");
@@ -63,7 +74,7 @@ constexpr std::string_view kPage = R"html(<!DOCTYPE html>
       row.className = "stat";
       const name = document.createElement("span");
       name.className = "key";
-      name.textContent = key;
+      name.textContent = label(key);
       const value = document.createElement("span");
       value.className = "value";
       value.setAttribute("data-stat", key);
