@@ -58,6 +58,17 @@ def test_status_events_carry_rates_latency_drops_and_queue(netgear):
     assert not long_numbers, "figures are rounded for people reading the JSON"
 
 
+def test_the_summary_rate_is_the_streams_not_the_idle_time_before_it(netgear):
+    receiver = netgear(*RECV)
+    port = receiver_port(receiver.read_event("listening"))
+    receiver.read_event("status")  # a second with no sender
+    sender = netgear("send", "test:160x120", "--json", "-a", "127.0.0.1", "-p", port, "--frames", "30", "--fps", "100")
+    sent, got = finish_both(receiver, sender)
+    assert got["frames"] == 30
+    assert got["streaming_s"] <= got["elapsed_s"] - 0.9, "the idle second is not part of the stream"
+    assert abs(got["fps"] * got["streaming_s"] - 29) < 1.5, "fps is 29 intervals over streaming_s"
+
+
 def test_a_video_file_is_sent_whole_and_written_to_a_video_file(netgear, tmp_path):
     source = write_clip(tmp_path / "in.avi", 40, 25, (160, 120), 6)
     out = str(tmp_path / "out.avi")

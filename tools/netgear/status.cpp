@@ -134,8 +134,16 @@ void StatusReporter::print_status(const nlohmann::json& s) {
   }
 }
 
+void StatusReporter::track_stream(const Counters& now, Clock::time_point at) {
+  if (now.frames == frames_seen_) return;
+  if (frames_seen_ == 0) first_frame_at_ = at;
+  last_frame_at_ = at;
+  frames_seen_ = now.frames;
+}
+
 void StatusReporter::update(const Counters& now) {
   const auto at = Clock::now();
+  track_stream(now, at);
   if (at < next_) return;
   last_ = status(now, at);
   print_status(last_);
@@ -146,13 +154,27 @@ void StatusReporter::update(const Counters& now) {
 }
 
 nlohmann::json StatusReporter::finish(const Counters& now, const nlohmann::json& extra) {
-  const double elapsed = seconds_between(start_, Clock::now());
+  const auto at = Clock::now();
+  const double elapsed = seconds_between(start_, at);
+  // The rate between the first frame and the last (frames - 1 intervals) when
+  // update() saw them come; else over the whole run.
+  const bool tracked = frames_seen_ > 0;
+  track_stream(now, at);
+  double streaming = elapsed;
+  double per_second = elapsed > 0 ? 1.0 / elapsed : 0.0;
+  if (tracked) {
+    streaming = seconds_between(first_frame_at_, last_frame_at_);
+    per_second = now.frames >= 2 && streaming > 0
+                     ? static_cast<double>(now.frames - 1) / static_cast<double>(now.frames) / streaming
+                     : 0.0;
+  }
   nlohmann::json s = {{"event", "summary"},
                       {"side", side_},
                       {"elapsed_s", rounded(elapsed, 2)},
+                      {"streaming_s", rounded(streaming, 2)},
                       {"frames", now.frames},
-                      {"fps", rounded(static_cast<double>(now.frames) / elapsed, 1)},
-                      {"mbps", rounded(static_cast<double>(now.bytes) / elapsed / 1e6, 2)},
+                      {"fps", rounded(static_cast<double>(now.frames) * per_second, 1)},
+                      {"mbps", rounded(static_cast<double>(now.bytes) * per_second / 1e6, 2)},
                       {"bytes", now.bytes},
                       {"latency_p50_ms", ms_or_null(total_latency_, 0.5)},
                       {"latency_p99_ms", ms_or_null(total_latency_, 0.99)},
@@ -168,7 +190,7 @@ nlohmann::json StatusReporter::finish(const Counters& now, const nlohmann::json&
     return s;
   }
   std::cout << fmt::format("{}: {} frames in {:.2f} s ({:.1f} fps, {:.2f} MB/s); {} p50 {}, p99 {}; {} dropped, ",
-                           side_, now.frames, elapsed, s["fps"].get<double>(), s["mbps"].get<double>(),
+                           side_, now.frames, streaming, s["fps"].get<double>(), s["mbps"].get<double>(),
                            latency_label(side_), ms_text(s["latency_p50_ms"]), ms_text(s["latency_p99_ms"]),
                            now.dropped)
             << (side_ == "sender" ? fmt::format("{} timeouts\n", now.timeouts) : fmt::format("{} bad\n", now.bad));

@@ -61,12 +61,17 @@ class StatusReporter {
   /// The latest status object (also what the browser viewer shows).
   [[nodiscard]] const nlohmann::json& last() const noexcept { return last_; }
   /// The whole-run summary object, with `extra` merged in; printed as text (a
-  /// block on stdout) or as {"event": "summary", ...} in JSON style.
+  /// block on stdout) or as {"event": "summary", ...} in JSON style. Its rates
+  /// are over the stream — first frame to last ("streaming_s"), as update()
+  /// saw them come — so a receiver started long before its sender reports the
+  /// stream's own rate. Without update() calls they are over the whole run,
+  /// "elapsed_s".
   nlohmann::json finish(const Counters& now, const nlohmann::json& extra);
 
  private:
   nlohmann::json status(const Counters& now, std::chrono::steady_clock::time_point at);
   void print_status(const nlohmann::json& s);
+  void track_stream(const Counters& now, std::chrono::steady_clock::time_point at);
 
   std::string side_;
   StatusStyle style_;
@@ -74,6 +79,9 @@ class StatusReporter {
   std::chrono::milliseconds period_;
   std::chrono::steady_clock::time_point start_, window_start_, next_;
   Counters window_base_;
+  // When the first and the latest frame were counted (frames_seen_ > 0).
+  std::chrono::steady_clock::time_point first_frame_at_, last_frame_at_;
+  std::uint64_t frames_seen_ = 0;
   LatencyHistogram window_latency_, total_latency_;
   nlohmann::json last_ = nlohmann::json::object();
 };
