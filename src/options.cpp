@@ -6,6 +6,7 @@
 #include <cmath>
 #include <functional>
 #include <utility>
+#include <vector>
 
 #include "netgear/error.hpp"
 
@@ -169,6 +170,36 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// Levenshtein distance: how many single-letter edits turn `a` into `b`.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// The known option a typo most likely meant, or "" when none is close.
+std::string closest_option(std::string_view key) {
+  std::string best;
+  std::size_t best_distance = std::max<std::size_t>(2, key.size() / 4) + 1;
+  for (const auto& [name, setter] : table()) {
+    const std::size_t d = edit_distance(key, name);
+    if (d < best_distance) {
+      best = std::string(name);
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
 }  // namespace
 
 void Options::set(std::string_view raw_key, const json& value) {
@@ -182,7 +213,9 @@ void Options::set(std::string_view raw_key, const json& value) {
   }
   std::string known;
   for (const auto& [name, setter] : table()) known += (known.empty() ? "" : ", ") + std::string(name);
-  throw OptionError(std::string(key), "unknown option; known options are: " + known);
+  const std::string guess = closest_option(key);
+  throw OptionError(std::string(key), "unknown option; " + (guess.empty() ? "" : "did you mean '" + guess + "'? ") +
+                                          "known options are: " + known);
 }
 
 Options Options::from_json(const json& object) {

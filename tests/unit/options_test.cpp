@@ -3,6 +3,7 @@
 
 #include "netgear/error.hpp"
 #include "netgear/options.hpp"
+#include "support/test_support.hpp"
 
 namespace netgear {
 namespace {
@@ -61,6 +62,14 @@ TEST(Options, JpegCompressionColorspaceString) {
 
 TEST(Options, UnknownKeyIsAnErrorNamingIt) {
   EXPECT_EQ(error_key([] { Options::from_json({{"bidirectonal_mode", true}}); }), "bidirectonal_mode");
+}
+
+TEST(Options, AnUnknownKeyNamesTheClosestKnownOne) {
+  auto message = [](const json& options) { return test::error_text<OptionError>([&] { Options::from_json(options); }); };
+  EXPECT_NE(message({{"queue_sizee", 3}}).find("did you mean 'queue_size'?"), std::string::npos);
+  EXPECT_NE(message({{"bidirectonal_mode", true}}).find("did you mean 'bidirectional_mode'?"), std::string::npos);
+  EXPECT_NE(message({{"jpeg_quality", 80}}).find("known options are: "), std::string::npos);
+  EXPECT_EQ(message({{"zzz", 1}}).find("did you mean"), std::string::npos) << "no guess when nothing is close";
 }
 
 TEST(Options, WrongTypesAndRangesAreErrorsNamingTheKey) {
