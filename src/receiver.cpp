@@ -260,6 +260,7 @@ struct Receiver::Impl {
       roster.frame_from(label);
     }
     Received got;
+    const std::size_t wire_size = parts[1].size();
     try {
       got.frame = detail::decode_payload({h.compression, h.dtype, h.shape}, std::move(parts[1]), decoding);
     } catch (const std::exception& e) {  // wire::WireError, codec::CodecError
@@ -274,7 +275,7 @@ struct Receiver::Impl {
           std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(*h.sent_ns)));
     got.received_at = std::chrono::system_clock::now();
     ++received;
-    bytes += got.frame.byte_size();
+    bytes += wire_size;
     frames.push(std::move(got));
     return false;
   }

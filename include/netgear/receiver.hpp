@@ -49,7 +49,7 @@ struct ReceiverStats {
   std::uint64_t delivered = 0;  ///< frames returned by recv()
   std::uint64_t dropped = 0;    ///< frames discarded by the overflow policy
   std::uint64_t bad = 0;        ///< malformed messages dropped (logged)
-  std::uint64_t bytes = 0;      ///< payload bytes of valid frames
+  std::uint64_t bytes = 0;      ///< payload bytes of valid frames as on the wire (compressed: the JPEG's size)
   std::size_t queued = 0;       ///< frames waiting for recv() now
   std::uint64_t filtered = 0;   ///< multi-server PUB/SUB: frames from senders `filter` excludes
   /// Secure mode: client handshakes refused (wrong server key, a client key

@@ -142,6 +142,7 @@ def test_jpeg_and_secure_mode_through_the_cli(netgear, tmp_path):
     sent, got = finish_both(receiver, sender)
     assert got["frames"] == 20
     assert sent["bytes"] < 20 * 320 * 240 * 3 / 4  # on the wire: JPEG-sized, not raw
+    assert got["bytes"] == sent["bytes"], "both sides count the bytes on the wire"
 
 
 def test_bidirectional_mode_through_the_cli(netgear):
