@@ -26,8 +26,11 @@ def test_demo_json_reports_a_complete_stream(extra):
     events = [json.loads(l) for l in out.splitlines()]
     result = events[-1]
     assert result["event"] == "result" and result["ok"] is True and result["in_order"] is True
-    assert result["sent"] == 150
-    assert result["received"] == 150 or extra[:2] == ["--pattern", "2"]
+    assert result["frames"] == 150
+    if extra[:2] == ["--pattern", "2"]:  # PUB/SUB: a receiver that lags (a loaded machine) loses frames
+        assert result["sent"] + result["dropped"] == 150 and result["received"] <= result["sent"]
+    else:
+        assert result["sent"] == result["received"] == 150 and result["dropped"] == 0
     kinds = {e["event"] for e in events}
     assert {"start", "summary", "result"} <= kinds
 
