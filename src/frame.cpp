@@ -8,6 +8,7 @@
 #include <opencv2/core.hpp>
 
 #include "netgear/error.hpp"
+#include "wire/payload.hpp"
 
 namespace netgear {
 namespace {
@@ -73,6 +74,10 @@ std::optional<Dtype> dtype_from_cv_depth(int depth) noexcept {
   for (const auto& d : kDtypes)
     if (d.depth == depth) return d.dtype;  // CV_8U maps to uint8, listed before bool
   return std::nullopt;
+}
+
+Frame Frame::borrow(void* data, std::vector<std::size_t> shape, Dtype dtype, std::shared_ptr<void> owner) {
+  return wire::frame_over(data, shape, dtype, std::move(owner));
 }
 
 Frame::Frame(cv::Mat mat) : mat_(std::move(mat)) {

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -55,6 +56,14 @@ class Frame {
   /// not match the Mat.
   Frame(cv::Mat mat, std::vector<std::size_t> shape, Dtype dtype);
 
+  /// A frame over C-contiguous memory someone else owns, without a copy:
+  /// `data` holds product(shape) * dtype_size(dtype) bytes laid out as numpy
+  /// would ([H, W] and [H, W, C] become an H x W Mat with C channels). `owner`
+  /// is held as long as any Mat refers to the pixels and released by
+  /// whichever thread drops the last reference — after a zero-copy send that
+  /// may be ZeroMQ's I/O thread. A zero-sized shape gives an empty frame.
+  /// For bindings (numpy arrays) and buffers from other libraries.
+  static Frame borrow(void* data, std::vector<std::size_t> shape, Dtype dtype, std::shared_ptr<void> owner);
   /// The pixels. Empty for an empty frame.
   [[nodiscard]] const cv::Mat& mat() const noexcept { return mat_; }
   /// The numpy shape, e.g. {480, 640, 3}.

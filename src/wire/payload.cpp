@@ -49,7 +49,10 @@ Dtype validate_raw(const FrameHeader& header, std::size_t payload_size) {
 }
 
 Frame raw_frame(const FrameHeader& header, Dtype dtype, void* data, std::shared_ptr<void> owner) {
-  const auto& shape = *header.shape;
+  return frame_over(data, *header.shape, dtype, std::move(owner));
+}
+
+Frame frame_over(void* data, const std::vector<std::size_t>& shape, Dtype dtype, std::shared_ptr<void> owner) {
   auto g = geometry_for(shape);
   const int type = CV_MAKETYPE(dtype_cv_depth(dtype), g.channels);
   for (int s : g.sizes) {

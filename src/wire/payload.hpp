@@ -30,8 +30,10 @@ void describe_raw(const Frame& frame, FrameHeader& header);
 /// throws WireError naming the mismatch.
 Dtype validate_raw(const FrameHeader& header, std::size_t payload_size);
 
-/// A Frame over `data` (already validated with validate_raw) without copying;
-/// `owner` keeps the bytes alive as long as any Mat refers to them.
+/// A Frame of this numpy shape and dtype over `data` without copying; `owner`
+/// keeps the bytes alive as long as any Mat refers to them (Frame::borrow).
+Frame frame_over(void* data, const std::vector<std::size_t>& shape, Dtype dtype, std::shared_ptr<void> owner);
+/// frame_over() for a payload already validated with validate_raw.
 Frame raw_frame(const FrameHeader& header, Dtype dtype, void* data, std::shared_ptr<void> owner);
 
 }  // namespace netgear::wire

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <vector>
+
 #include <opencv2/core.hpp>
 
 #include "netgear/error.hpp"
@@ -38,6 +41,32 @@ TEST(Frame, ContiguousCopiesOnlyARegionOfInterest) {
   EXPECT_TRUE(c.mat().isContinuous());
   EXPECT_NE(c.mat().data, big.data);
   EXPECT_EQ(c.byte_size(), 4u * 3u * 3u);
+}
+
+TEST(Frame, BorrowWrapsTheMemoryAndHoldsItsOwnerUntilTheLastMat) {
+  auto pixels = std::make_shared<std::vector<std::uint16_t>>(4 * 5 * 3, 7);
+  std::weak_ptr<void> watch = pixels;
+  cv::Mat kept;
+  {
+    Frame f = Frame::borrow(pixels->data(), {4, 5, 3}, Dtype::uint16, pixels);
+    pixels.reset();
+    EXPECT_EQ(f.shape(), (std::vector<std::size_t>{4, 5, 3}));
+    EXPECT_EQ(f.mat().type(), CV_16UC3);
+    EXPECT_EQ(f.mat().size(), cv::Size(5, 4));
+    EXPECT_EQ(f.mat().at<cv::Vec3w>(3, 4)[2], 7);
+    kept = f.mat();
+  }
+  EXPECT_FALSE(watch.expired()) << "a Mat still refers to the pixels";
+  kept.release();
+  EXPECT_TRUE(watch.expired()) << "the last Mat released the owner";
+}
+
+TEST(Frame, BorrowKeepsAnNdShapeAndGivesZeroSizedShapesNoPixels) {
+  std::vector<float> five_d(2 * 3 * 1 * 2 * 2);
+  Frame f = Frame::borrow(five_d.data(), {2, 3, 1, 2, 2}, Dtype::float32, nullptr);
+  EXPECT_EQ(f.shape(), (std::vector<std::size_t>{2, 3, 1, 2, 2}));
+  EXPECT_EQ(f.mat().data, reinterpret_cast<uchar*>(five_d.data()));
+  EXPECT_TRUE(Frame::borrow(nullptr, {0, 4}, Dtype::uint8, nullptr).empty());
 }
 
 TEST(Dtype, NamesRoundTrip) {
