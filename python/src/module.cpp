@@ -1,0 +1,16 @@
+// netgear._netgear: the extension module behind the `netgear` Python package.
+#include <pybind11/pybind11.h>
+
+#include "py_errors.hpp"
+#include "py_netgear.hpp"
+
+#ifndef NETGEAR_VERSION
+#define NETGEAR_VERSION "unknown"
+#endif
+
+PYBIND11_MODULE(_netgear, module) {
+  module.doc() = "netgear: vidgear's NetGear on a C++ core — real-time video frames over ZeroMQ";
+  module.attr("__version__") = NETGEAR_VERSION;
+  netgear::python::register_errors(module);
+  netgear::python::register_netgear(module);
+}

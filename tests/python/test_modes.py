@@ -1,0 +1,249 @@
+"""vidgear's modes and options through the Python module, with vidgear's return shapes:
+bidirectional (data and frames back), multi-server, multi-client, compression, secure mode,
+overflow policies, timeouts and retries, force_terminate, logging."""
+import numpy as np
+import pytest
+
+import netgear
+from conftest import WAIT, drain, eventually, frame, port_of, publish
+
+
+# -- bidirectional ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pattern", [0, 1])
+def test_bidirectional_recv_gives_message_and_frame_and_send_gives_the_data_back(receiver, sender, pattern):
+    client, port = receiver(pattern=pattern, bidirectional_mode=True)
+    server = sender(port, pattern=pattern, bidirectional_mode=True)
+    # The receiver's I/O thread replies as each frame arrives, with the data the application
+    # gave to its latest recv(): vidgear's timing, so the data rides on the next frame's reply.
+    replies = []
+    for i in range(4):
+        replies.append(server.send(frame(i), message=f"m{i}" if i % 2 == 0 else None))
+        message, array = client.recv({"seen": i})
+        assert message == (f"m{i}" if i % 2 == 0 else None)  # vidgear: (None, frame) without one
+        np.testing.assert_array_equal(array, frame(i))
+    assert replies == [None, {"seen": 0}, {"seen": 1}, {"seen": 2}]
+
+
+def test_bidirectional_a_frame_can_be_returned(receiver, sender):
+    client, port = receiver(bidirectional_mode=True)
+    server = sender(port, bidirectional_mode=True)
+    back = frame(9, (6, 8), np.uint16)
+    assert server.send(frame(0)) is None
+    client.recv(back)
+    reply = server.send(frame(1))
+    assert isinstance(reply, np.ndarray)
+    np.testing.assert_array_equal(reply, back)
+    client.recv()
+
+
+def test_bidirectional_with_jpeg_returns_a_compressed_frame(receiver, sender):
+    client, port = receiver(bidirectional_mode=True, jpeg_compression=True)
+    server = sender(port, bidirectional_mode=True, jpeg_compression=True)
+    server.send(frame(0, (32, 48, 3)))
+    client.recv(frame(1, (32, 48, 3)))
+    reply = server.send(frame(1, (32, 48, 3)))
+    assert reply.shape == (32, 48, 3) and reply.dtype == np.uint8
+    client.recv()
+
+
+# -- multi-server / multi-client ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pattern", [1, 2])
+def test_multiserver_tags_frames_with_their_sender_port(pattern):
+    with netgear.NetGear(address="127.0.0.1", port=["*", "*"], pattern=pattern, receive_mode=True,
+                         multiserver_mode=True, receive_timeout=WAIT) as client:
+        ports = [port_of(e) for e in client.endpoints]
+        timeouts = {"request_timeout": WAIT} if pattern == 1 else {}
+        servers = [netgear.NetGear(address="127.0.0.1", port=p, pattern=pattern, multiserver_mode=True, **timeouts)
+                   for p in ports]
+        try:
+            seen = {}
+
+            for server in servers:
+                assert server.wait_for_receiver(WAIT)
+
+            def deliver(k, i, message):
+                servers[k].send(frame(i, (8, 8)), message=message)
+                return client.recv()
+
+            for k in range(2):
+                port_label, array = deliver(k, k, None)
+                assert port_label == str(ports[k])
+                np.testing.assert_array_equal(array, frame(k, (8, 8)))
+                port_label, message, array = deliver(k, k, {"k": k})
+                assert (port_label, message) == (str(ports[k]), {"k": k})
+                seen[port_label] = True
+            assert len(seen) == 2
+        finally:
+            for server in servers:
+                server.close()
+        assert client.recv() is None, "the stream ends once every sender has terminated"
+
+
+def test_multiserver_filter_keeps_only_the_matching_sender(tmp_path):
+    address = str(tmp_path / "multi")  # ipc: the port labels are names known in advance
+    with netgear.NetGear(address=address, port=["a", "b"], protocol="ipc", pattern=2, receive_mode=True,
+                         multiserver_mode=True, filter="b", receive_timeout=WAIT) as client:
+        servers = [netgear.NetGear(address=address, port=p, protocol="ipc", pattern=2, multiserver_mode=True)
+                   for p in ("a", "b")]
+        try:
+            for server in servers:
+                assert server.wait_for_receiver(WAIT)
+                server.send(frame(0, (4, 4)))
+            port_label, array = client.recv()
+            assert port_label == "b"
+            eventually(lambda: client.stats()["filtered"] > 0, what="the other sender's frame filtered out")
+        finally:
+            for server in servers:
+                server.close()
+
+
+def test_multiclient_req_rep_spreads_frames_and_names_who_replied():
+    clients = [netgear.NetGear(address="127.0.0.1", port="*", pattern=1, receive_mode=True,
+                               multiclient_mode=True, receive_timeout=WAIT) for _ in range(2)]
+    ports = [str(port_of(c.endpoints[0])) for c in clients]
+    try:
+        with netgear.NetGear(address="127.0.0.1", port=ports, pattern=1, multiclient_mode=True,
+                             request_timeout=WAIT) as server:
+            answered = set()
+            for i in range(6):  # each receiver's I/O thread replies; recv() need not be waiting
+                reply = server.send(frame(i))
+                assert isinstance(reply, tuple) and len(reply) == 2, reply
+                port_label, data = reply
+                assert data is None  # no bidirectional_mode: no data
+                answered.add(port_label)
+            assert answered == set(ports)
+        got = [len(drain(c)) for c in clients]
+        assert sum(got) == 6 and all(n > 0 for n in got), got
+    finally:
+        for c in clients:
+            c.close()
+
+
+# -- compression --------------------------------------------------------------------------------
+
+
+def test_jpeg_compression_sends_small_frames_that_decode_close(receiver, sender):
+    client, port = receiver(jpeg_compression=True)
+    server = sender(port, jpeg_compression=True, jpeg_compression_quality=90)
+    smooth = np.dstack([np.tile(np.linspace(0, 255, 160, dtype=np.uint8), (120, 1))] * 3)
+    server.send(smooth)
+    got = client.recv()
+    assert got.shape == smooth.shape and got.dtype == np.uint8
+    assert np.abs(got.astype(int) - smooth.astype(int)).mean() < 3
+    assert server.stats()["bytes_sent"] < smooth.nbytes / 5
+
+
+def test_jpeg_gray_layout(receiver, sender):
+    client, port = receiver(jpeg_compression="GRAY")
+    server = sender(port, jpeg_compression="GRAY")
+    gray = np.tile(np.arange(64, dtype=np.uint8) * 3, (48, 1))
+    server.send(gray)
+    got = client.recv()
+    assert got.shape in ((48, 64), (48, 64, 1))
+
+
+def test_vidgear_0_1_png_compression_is_lossless(receiver, sender):
+    client, port = receiver(compression_format=".png")
+    server = sender(port, compression_format=".png", compression_param=[16, 3])  # IMWRITE_PNG_COMPRESSION
+    server.send(frame(4))
+    np.testing.assert_array_equal(client.recv(), frame(4))
+
+
+# -- secure mode --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", [1, 2])
+def test_secure_mode_streams_with_a_shared_store(tmp_path, mode):
+    opts = dict(secure_mode=mode, custom_cert_location=str(tmp_path))
+    with netgear.NetGear(address="127.0.0.1", port="*", receive_mode=True, receive_timeout=WAIT, **opts) as client:
+        port = port_of(client.endpoints[0])
+        assert (tmp_path / ".vidgear" / "keys" / "public_keys" / "server.key").is_file()
+        with netgear.NetGear(address="127.0.0.1", port=port, request_timeout=WAIT, **opts) as server:
+            server.send(frame(6), message="secret")
+        np.testing.assert_array_equal(client.recv(), frame(6))
+        assert client.recv() is None
+
+
+def test_ironhouse_refuses_a_foreign_client_key(tmp_path):
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    ours.mkdir()
+    theirs.mkdir()
+    with netgear.NetGear(address="127.0.0.1", port="*", receive_mode=True, secure_mode=2,
+                         custom_cert_location=str(ours), receive_timeout=WAIT) as client:
+        port = port_of(client.endpoints[0])
+        netgear.NetGear(secure_mode=2, custom_cert_location=str(theirs)).close()  # makes their store
+        server_key = ours / ".vidgear" / "keys" / "public_keys" / "server.key"
+        (theirs / ".vidgear" / "keys" / "public_keys" / "server.key").write_bytes(server_key.read_bytes())
+        with netgear.NetGear(address="127.0.0.1", port=port, secure_mode=2, custom_cert_location=str(theirs),
+                             request_timeout=1, max_retries=1) as intruder:
+            with pytest.raises(netgear.PeerLostError, match="refused"):
+                intruder.send(frame(0))
+        assert client.stats()["rejected"] > 0
+        assert client.stats()["received"] == 0
+
+
+# -- queues, timeouts, retries ------------------------------------------------------------------
+
+
+def test_latest_only_serves_the_newest_frame(receiver, sender):
+    client, port = receiver(pattern=2, overflow_policy="latest_only")
+    server = sender(port, pattern=2)
+    assert server.wait_for_receiver(WAIT)
+    for i in range(30):
+        publish(server, frame(i, (4, 4)))
+    eventually(lambda: client.stats()["received"] >= 2, what="a second frame")
+    newest = client.recv()
+    assert client.stats()["queued"] == 0, "only the newest frame is kept"
+    assert client.stats()["dropped"] > 0
+    assert int(newest.flat[0]) >= 1
+
+
+def test_a_missing_receiver_makes_send_give_up_with_peer_lost(receiver):
+    client, port = receiver()
+    client.close()
+    with netgear.NetGear(address="127.0.0.1", port=port, request_timeout=0.2, max_retries=2,
+                         force_terminate=True) as server:
+        assert server.send(frame(0)) is None  # first miss: None, as vidgear
+        with pytest.raises(netgear.PeerLostError) as caught:
+            server.send(frame(1))
+        assert isinstance(caught.value, RuntimeError)
+        assert "max_retries=2" in str(caught.value)
+
+
+def test_flag_1_never_waits_for_room(receiver):
+    client, port = receiver(pattern=2)
+    with netgear.NetGear(address="127.0.0.1", port=port, pattern=2, flag=1) as server:
+        for i in range(5):
+            assert server.send(frame(i)) is None
+
+
+def test_track_returns_once_zeromq_released_the_buffer(receiver, sender):
+    client, port = receiver()
+    server = sender(port, copy=False, track=True)
+    buffer = frame(0)
+    server.send(buffer)
+    buffer[:] = 1
+    np.testing.assert_array_equal(client.recv(), frame(0))
+
+
+def test_force_terminate_close_does_not_wait_for_an_absent_receiver(receiver):
+    import time
+    client, port = receiver()
+    client.close()
+    server = netgear.NetGear(address="127.0.0.1", port=port, force_terminate=True)
+    started = time.monotonic()
+    server.close()
+    assert time.monotonic() - started < 1.0
+
+
+def test_logging_true_writes_netgears_log_lines(receiver, capfd):
+    client, port = receiver(logging=True)
+    with netgear.NetGear(address="127.0.0.1", port=port, logging=True, request_timeout=WAIT) as server:
+        server.send(frame(0))
+    client.recv()
+    err = capfd.readouterr().err
+    assert "netgear" in err.lower()
