@@ -26,3 +26,11 @@ install(FILES ${PROJECT_BINARY_DIR}/netgearConfig.cmake
 if(TARGET netgear_cli)
   install(TARGETS netgear_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
+
+# The Python package, where Debian's python3 looks (lib/python3/dist-packages).
+if(TARGET netgear_python)
+  set(NETGEAR_PYTHON_INSTALL_DIR lib/python3/dist-packages/netgear CACHE STRING
+      "Where the netgear Python package is installed, relative to the prefix")
+  install(TARGETS netgear_python LIBRARY DESTINATION ${NETGEAR_PYTHON_INSTALL_DIR})
+  install(FILES ${PROJECT_SOURCE_DIR}/python/netgear/__init__.py DESTINATION ${NETGEAR_PYTHON_INSTALL_DIR})
+endif()

@@ -205,7 +205,7 @@ std::string PyNetGear::repr() const {
 }
 
 void register_netgear(py::module_& module) {
-  py::class_<PyNetGear>(module, "NetGear", R"doc(
+  py::class_<PyNetGear> cls(module, "NetGear", R"doc(
 vidgear's NetGear on netgear's C++ core: real-time frames over ZeroMQ.
 
 NetGear(address=None, port=None, protocol=None, pattern=0, receive_mode=False, logging=False, **options)
@@ -217,8 +217,9 @@ modes), protocol to "tcp"; pattern is 0 (PAIR), 1 (REQ/REP) or 2 (PUB/SUB).
 options are vidgear's (bidirectional_mode=True, jpeg_compression=True, ...)
 plus netgear's (queue_size, overflow_policy, receive_timeout, ...).
 A bad option raises OptionError (a ValueError) naming it.
-)doc")
-      .def(py::init<const py::object&, const py::object&, const py::object&, const py::object&, bool, bool,
+)doc");
+  cls.attr("__module__") = "netgear";  // where users import it from
+  cls.def(py::init<const py::object&, const py::object&, const py::object&, const py::object&, bool, bool,
                     const py::kwargs&>(),
            py::arg("address") = py::none(), py::arg("port") = py::none(), py::arg("protocol") = py::none(),
            py::arg("pattern") = 0, py::arg("receive_mode") = false, py::arg("logging") = false)
