@@ -252,30 +252,26 @@ def child_error():
     return traceback.format_exc(limit=-2).strip()
 
 
-def receiver_main(impl, pattern, shape, silence, conn):
-    """Receiver process: ("port", p), then ("done", tally) or ("error", text)."""
+def report_to_parent(conn, work):
+    """Runs work() in a child and sends ("done", result) or ("error", text) to the parent."""
     try:
-        result = RECEIVERS[impl](pattern, shape, silence, lambda port: conn.send(("port", port)))
-        conn.send(("done", result))
+        conn.send(("done", work()))
     except KeyboardInterrupt:
         pass
     except BaseException:  # pylint: disable=broad-except
         conn.send(("error", child_error()))
     finally:
         conn.close()
+
+
+def receiver_main(impl, pattern, shape, silence, conn):
+    """Receiver process: ("port", p), then ("done", tally) or ("error", text)."""
+    report_to_parent(conn, lambda: RECEIVERS[impl](pattern, shape, silence, lambda port: conn.send(("port", port))))
 
 
 def sender_main(impl, pattern, shape, port, count, silence, conn):
     """Sender process: ("done", {"sent", "send_s"}) or ("error", text)."""
-    try:
-        frame = make_frame(shape)
-        conn.send(("done", SENDERS[impl](pattern, port, frame, count, silence)))
-    except KeyboardInterrupt:
-        pass
-    except BaseException:  # pylint: disable=broad-except
-        conn.send(("error", child_error()))
-    finally:
-        conn.close()
+    report_to_parent(conn, lambda: SENDERS[impl](pattern, port, make_frame(shape), count, silence))
 
 
 def start_child(mp, target, args, name):

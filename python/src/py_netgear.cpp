@@ -95,8 +95,7 @@ PyNetGear::~PyNetGear() {
 }
 
 py::object PyNetGear::send(const py::object& frame, const py::object& message) {
-  Sender& sender = netgear_->sender();  // ModeError in receive mode, before looking at the frame
-  (void)sender;
+  (void)netgear_->sender();  // ModeError in receive mode, before looking at the frame
   const Frame borrowed = frame_from_array(frame, "send(frame)");
   const nlohmann::json data = to_json(message, "send(message)");
   SendResult result;
