@@ -16,6 +16,7 @@ namespace {
 using json = nlohmann::json;
 
 std::string type_problem(const json& value, std::string_view wanted) {
+  if (value.is_null()) return "expected " + std::string(wanted) + ", got null (None)";
   return "expected " + std::string(wanted) + ", got " + std::string(value.type_name()) + " " + value.dump();
 }
 

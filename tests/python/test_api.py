@@ -57,6 +57,7 @@ def test_a_bad_option_is_a_value_error_naming_it():
     assert e.key == "queue_sizee"
     assert "did you mean 'queue_size'?" in str(e)
     assert option_error(request_timeout="4").key == "request_timeout"
+    assert "got null (None)" in str(option_error(receive_timeout=None))
     assert option_error(pattern=1, multiserver_mode=True, multiclient_mode=True, port=[5000]).key in (
         "multiserver_mode", "multiclient_mode")
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import netgear
-from conftest import WAIT, drain, eventually, frame, port_of, publish
+from conftest import WAIT, Background, drain, eventually, frame, port_of, publish
 
 
 # -- bidirectional ------------------------------------------------------------------------------
@@ -247,3 +247,104 @@ def test_logging_true_writes_netgears_log_lines(receiver, capfd):
     client.recv()
     err = capfd.readouterr().err
     assert "netgear" in err.lower()
+
+
+def test_block_paces_the_sender_and_loses_nothing(receiver, sender):
+    client, port = receiver(pattern=1, queue_size=2)
+    server = sender(port, pattern=1, request_timeout=20)
+
+    def produce():
+        for i in range(40):
+            server.send(frame(i, (8, 8)))
+        server.close()
+
+    producing = Background(produce)
+    for i in range(40):
+        assert client.stats()["queued"] <= 2
+        np.testing.assert_array_equal(client.recv(), frame(i, (8, 8)))
+    producing.result()
+    assert client.recv() is None
+    assert client.stats()["dropped"] == 0
+
+
+def test_drop_oldest_keeps_the_last_queue_size_frames(receiver, sender):
+    client, port = receiver(pattern=1, queue_size=3, overflow_policy="drop_oldest")
+    server = sender(port, pattern=1)
+    for i in range(10):
+        server.send(frame(i, (8, 8)))
+    server.close()
+    eventually(lambda: client.stats()["received"] == 10, what="10 frames read")
+    kept = [int(a.flat[0]) for a in drain(client)]
+    assert kept == [7, 8, 9]
+    assert client.stats()["dropped"] == 7
+
+
+def test_subscriber_timeout_ends_a_silent_pub_sub_stream():
+    with netgear.NetGear(address="127.0.0.1", port="*", pattern=2, receive_mode=True,
+                         subscriber_timeout=0.3) as client:
+        assert client.recv() is None
+
+
+def test_multiclient_pub_sub_sends_every_frame_to_every_receiver():
+    clients = [netgear.NetGear(address="127.0.0.1", port="*", pattern=2, receive_mode=True,
+                               multiclient_mode=True, receive_timeout=WAIT) for _ in range(2)]
+    ports = [str(port_of(c.endpoints[0])) for c in clients]
+    try:
+        with netgear.NetGear(address="127.0.0.1", port=ports, pattern=2, multiclient_mode=True) as server:
+            assert server.wait_for_receiver(WAIT, count=2)
+            for i in range(3):  # ZeroMQ drops per lagging subscriber here: pace on their arrival
+                publish(server, frame(i, (8, 8)))
+                eventually(lambda: all(c.stats()["received"] == i + 1 for c in clients),
+                           what=f"frame {i} at both receivers")
+        for c in clients:
+            got = drain(c)
+            assert [int(a.flat[0]) for a in got] == [0, 1, 2]
+    finally:
+        for c in clients:
+            c.close()
+
+
+def test_an_oversized_message_is_dropped_and_counted_and_the_stream_goes_on(receiver, sender):
+    client, port = receiver(pattern=1, max_message_size=10_000)
+    big = netgear.NetGear(address="127.0.0.1", port=port, pattern=1, request_timeout=0.5, max_retries=1)
+    with pytest.raises(netgear.PeerLostError):
+        big.send(frame(0, (100, 100, 3)))  # 30 kB: the receiver drops the peer
+    big.close()
+    assert client.stats()["received"] == 0  # ZeroMQ cut that connection (ZMQ_MAXMSGSIZE)
+    small = sender(port, pattern=1)
+    small.send(frame(1, (8, 8)))
+    np.testing.assert_array_equal(client.recv(), frame(1, (8, 8)))
+
+
+def test_allowed_addresses_refuse_a_sender_from_elsewhere(tmp_path):
+    opts = dict(secure_mode=1, custom_cert_location=str(tmp_path))
+    with netgear.NetGear(address="127.0.0.1", port="*", receive_mode=True, allowed_addresses=["192.0.2.10"],
+                         receive_timeout=WAIT, **opts) as fenced:
+        with netgear.NetGear(address="127.0.0.1", port=port_of(fenced.endpoints[0]), request_timeout=0.5,
+                             max_retries=1, **opts) as outsider:
+            with pytest.raises(netgear.PeerLostError):
+                outsider.send(frame(0))
+        assert fenced.stats()["rejected"] > 0
+    with netgear.NetGear(address="127.0.0.1", port="*", receive_mode=True, receive_timeout=WAIT,
+                         allowed_addresses=["192.0.2.10", "127.0.0.1"], **opts) as open_to_us:
+        with netgear.NetGear(address="127.0.0.1", port=port_of(open_to_us.endpoints[0]), request_timeout=WAIT,
+                             **opts) as admitted:
+            admitted.send(frame(3))
+        np.testing.assert_array_equal(open_to_us.recv(), frame(3))
+
+
+def test_overwrite_cert_regenerates_the_store_on_a_sender(tmp_path):
+    opts = dict(secure_mode=1, custom_cert_location=str(tmp_path))
+    netgear.NetGear(**opts).close()
+    key = tmp_path / ".vidgear" / "keys" / "public_keys" / "server.key"
+    before = key.read_bytes()
+    netgear.NetGear(overwrite_cert=True, **opts).close()
+    assert key.read_bytes() != before
+
+
+def test_a_jpg_with_a_decode_flag_arrives_gray(receiver, sender):
+    client, port = receiver(compression_format=".jpg", compression_param=0)  # cv2.IMREAD_GRAYSCALE
+    server = sender(port, compression_format=".jpg", compression_param=[1, 95])  # IMWRITE_JPEG_QUALITY
+    server.send(frame(2, (32, 48, 3)))
+    got = client.recv()
+    assert got.shape == (32, 48) and got.dtype == np.uint8
