@@ -21,7 +21,10 @@ struct DtypeInfo {
   int depth;
 };
 
-constexpr std::array<DtypeInfo, 9> kDtypes = {{
+// In Dtype's order. The last four have no OpenCV depth: a same-size depth
+// carries their bits (after the real users of that depth, so depth -> dtype
+// lookups find those first).
+constexpr std::array<DtypeInfo, 13> kDtypes = {{
     {Dtype::uint8, "uint8", "|u1", 1, CV_8U},
     {Dtype::int8, "int8", "|i1", 1, CV_8S},
     {Dtype::uint16, "uint16", "<u2", 2, CV_16U},
@@ -31,6 +34,10 @@ constexpr std::array<DtypeInfo, 9> kDtypes = {{
     {Dtype::float32, "float32", "<f4", 4, CV_32F},
     {Dtype::float64, "float64", "<f8", 8, CV_64F},
     {Dtype::boolean, "bool", "|b1", 1, CV_8U},
+    {Dtype::uint32, "uint32", "<u4", 4, CV_32S},
+    {Dtype::int64, "int64", "<i8", 8, CV_64F},
+    {Dtype::uint64, "uint64", "<u8", 8, CV_64F},
+    {Dtype::complex64, "complex64", "<c8", 8, CV_64F},
 }};
 
 const DtypeInfo& info(Dtype dtype) noexcept { return kDtypes[static_cast<std::size_t>(dtype)]; }

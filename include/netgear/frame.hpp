@@ -21,7 +21,13 @@
 namespace netgear {
 
 /// The element types netgear carries; names are numpy's.
-enum class Dtype { uint8, int8, uint16, int16, int32, float16, float32, float64, boolean };
+///
+/// uint32, int64, uint64 and complex64 have no OpenCV depth: their Mat holds
+/// the bits in a depth of the same element size (uint32 in CV_32S; int64,
+/// uint64 and complex64 in CV_64F) and Frame::dtype() says what they are —
+/// read them with mat.ptr<std::int64_t>() and the like. They travel raw (no
+/// codec takes them) and arrive bit for bit.
+enum class Dtype { uint8, int8, uint16, int16, int32, float16, float32, float64, boolean, uint32, int64, uint64, complex64 };
 
 /// numpy name of a dtype ("uint8", ..., "bool").
 std::string_view dtype_name(Dtype dtype) noexcept;
@@ -30,7 +36,8 @@ std::string_view dtype_name(Dtype dtype) noexcept;
 std::optional<Dtype> dtype_from_name(std::string_view name) noexcept;
 /// Bytes per element.
 std::size_t dtype_size(Dtype dtype) noexcept;
-/// OpenCV depth (CV_8U, ...) holding this dtype; bool travels as CV_8U.
+/// OpenCV depth (CV_8U, ...) holding this dtype; bool travels as CV_8U, and
+/// the dtypes OpenCV has no depth for in one of the same size (see Dtype).
 int dtype_cv_depth(Dtype dtype) noexcept;
 /// dtype of an OpenCV depth; nullopt for depths numpy has no name for.
 std::optional<Dtype> dtype_from_cv_depth(int depth) noexcept;

@@ -18,12 +18,19 @@ std::optional<Dtype> dtype_of(const py::dtype& dt) {
   const auto size = dt.itemsize();
   switch (dt.kind()) {
     case 'b': return size == 1 ? std::optional(Dtype::boolean) : std::nullopt;
-    case 'u': return size == 1 ? std::optional(Dtype::uint8) : size == 2 ? std::optional(Dtype::uint16) : std::nullopt;
+    case 'u':
+      if (size == 1) return Dtype::uint8;
+      if (size == 2) return Dtype::uint16;
+      if (size == 4) return Dtype::uint32;
+      if (size == 8) return Dtype::uint64;
+      return std::nullopt;
     case 'i':
       if (size == 1) return Dtype::int8;
       if (size == 2) return Dtype::int16;
       if (size == 4) return Dtype::int32;
+      if (size == 8) return Dtype::int64;
       return std::nullopt;
+    case 'c': return size == 8 ? std::optional(Dtype::complex64) : std::nullopt;
     case 'f':
       if (size == 2) return Dtype::float16;
       if (size == 4) return Dtype::float32;
@@ -62,8 +69,8 @@ Frame frame_from_array(py::handle obj, std::string_view what) {
   if (!dtype)
     throw py::value_error(std::string(what) + ": netgear cannot carry numpy dtype " +
                           std::string(py::str(array.dtype())) +
-                          "; use uint8, int8, uint16, int16, int32, float16, float32, float64 or bool "
-                          "(native byte order), e.g. frame.astype(numpy.int32)");
+                          "; use bool, (u)int8, (u)int16, (u)int32, (u)int64, float16, float32, float64 or "
+                          "complex64 in native byte order, e.g. frame.astype(numpy.float64)");
   if (!(array.flags() & py::array::c_style)) array = py::array::ensure(array, py::array::c_style);
   std::vector<std::size_t> shape(array.shape(), array.shape() + array.ndim());
   void* data = const_cast<void*>(array.data());

@@ -54,7 +54,7 @@ TEST(RoguePeer, MalformedMessagesAreDroppedCountedAndAnswered) {
       {good_header("[2, 2]"), "abc"},                                       // payload too short
       {good_header("[-2, 2]"), "abcd"},                                     // negative dimension
       {good_header("[2147483647, 2147483647, 2147483647]"), "abcd"},        // huge shape
-      {good_header("[2]", "int64"), std::string(16, 'x')},                  // dtype netgear cannot carry
+      {good_header("[2]", "complex128"), std::string(32, 'x')},             // dtype netgear cannot carry
       {good_header("[2]", "uint\"8"), "ab"},                                // nonsense dtype
       {R"({"terminate_flag": false, "compression": ".gif", "dtype": "uint8", "shape": [2]})", "ab"},
   };

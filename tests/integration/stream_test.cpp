@@ -38,6 +38,8 @@ const std::vector<Shape> kShapes = {
     {{2, 3, 4, 5}, Dtype::float32},  {{5}, Dtype::int8},            {{3, 4, 2}, Dtype::int16},
     {{6, 6, 4}, Dtype::int32},       {{8, 8}, Dtype::float64},      {{4, 4}, Dtype::float16},
     {{3, 3}, Dtype::boolean},        {{2, 2, 600}, Dtype::uint8},   {{4, 4, 1}, Dtype::uint8},
+    {{5, 7}, Dtype::uint32},         {{3, 4, 2}, Dtype::int64},     {{9}, Dtype::uint64},
+    {{2, 3}, Dtype::complex64},
 };
 
 TEST_P(Stream, EveryDtypeAndShapeArrivesIntactWithItsMessage) {

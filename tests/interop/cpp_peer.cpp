@@ -63,9 +63,7 @@ Settings settings_for_endpoint(const std::string& endpoint, int pattern) {
 // Which frame index `frame` is, if it is exactly one of pattern_frame's.
 json match_index(const Frame& frame) {
   if (frame.empty()) return nullptr;
-  cv::Mat first;
-  frame.mat().reshape(1, 1).colRange(0, 1).convertTo(first, CV_64F);
-  const int seed = static_cast<int>(first.at<double>(0, 0));
+  const int seed = test::pattern_seed(frame);
   return test::is_pattern_frame(frame, seed) ? json(seed) : json(nullptr);
 }
 

@@ -34,6 +34,7 @@ CASES = (
     ("float64", (4, 5, 3)), ("int8", (4, 5, 3)),
     ("uint8", (480, 640, 3)), ("float64", (480, 640, 3)),
     ("uint16", (2, 3, 4, 5)), ("int8", (2, 3, 4, 5)),
+    ("int64", (4, 5, 3)), ("complex64", (3, 4)),  # no OpenCV depth: carried bit for bit
 )
 CASE_IDS = [f"{d}-{'x'.join(map(str, s))}" for d, s in CASES]
 CASES_WITH_MESSAGE = [(d, s, MESSAGES[i % len(MESSAGES)]) for i, (d, s) in enumerate(CASES)]

@@ -38,8 +38,9 @@ RECEIVE_TIMEOUT = 60.0   # > any deadline below: None within a deadline means "t
 FRAMES_LOCKSTEP = 4      # patterns 0/1: every frame arrives, in order
 FRAMES_PUBSUB = 12       # pattern 2: the PUB may drop early frames (slow joiner, HWM=1)
 MESSAGE = {"camera": 1, "tags": ["a", None, 2.5], "name": "h\u00e9llo"}
-# (dtype, shape) per pattern: a little variety in what crosses the wire.
-CASES = {0: ("uint8", (48, 64, 3)), 1: ("float32", (6, 7)), 2: ("uint16", (4, 5, 3))}
+# (dtype, shape) per pattern: a little variety in what crosses the wire, including numpy's
+# default integer (int64), which OpenCV has no depth for.
+CASES = {0: ("uint8", (48, 64, 3)), 1: ("int64", (6, 7)), 2: ("uint16", (4, 5, 3))}
 
 
 def frames_for(pattern):

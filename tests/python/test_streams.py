@@ -12,7 +12,8 @@ import pytest
 import netgear
 from conftest import WAIT, Background, drain, eventually, frame, publish
 
-DTYPES = [np.uint8, np.int8, np.uint16, np.int16, np.int32, np.float16, np.float32, np.float64, np.bool_]
+DTYPES = [np.uint8, np.int8, np.uint16, np.int16, np.int32, np.float16, np.float32, np.float64, np.bool_,
+          np.uint32, np.int64, np.uint64, np.complex64]
 SHAPES = [(48, 64, 3), (48, 64), (7,), (2, 3, 4, 5), (4, 5, 1), ()]
 
 

@@ -1,7 +1,10 @@
 #include "support/test_support.hpp"
 
 #include <atomic>
+#include <complex>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 #include <thread>
 
@@ -13,11 +16,46 @@ namespace netgear::test {
 Frame pattern_frame(const std::vector<std::size_t>& shape, Dtype dtype, int seed) {
   std::size_t count = 1;
   for (auto d : shape) count *= d;
+  auto value = [&](std::size_t i) { return (i + static_cast<std::size_t>(seed)) % 127; };
+  // Dtypes OpenCV has no depth for: their own values, written into the carrier depth's bytes.
+  auto carried = [&](auto zero) {
+    cv::Mat typed(1, static_cast<int>(count), CV_MAKETYPE(dtype_cv_depth(dtype), 1));
+    auto* out = reinterpret_cast<decltype(zero)*>(typed.data);
+    for (std::size_t i = 0; i < count; ++i) out[i] = static_cast<decltype(zero)>(value(i));
+    return Frame(typed, shape, dtype);
+  };
+  switch (dtype) {
+    case Dtype::uint32: return carried(std::uint32_t{});
+    case Dtype::int64: return carried(std::int64_t{});
+    case Dtype::uint64: return carried(std::uint64_t{});
+    case Dtype::complex64: return carried(std::complex<float>{});
+    default: break;
+  }
   cv::Mat values(1, static_cast<int>(count), CV_64F);
-  for (std::size_t i = 0; i < count; ++i) values.at<double>(0, static_cast<int>(i)) = static_cast<double>((i + seed) % 127);
+  for (std::size_t i = 0; i < count; ++i) values.at<double>(0, static_cast<int>(i)) = static_cast<double>(value(i));
   cv::Mat typed;
   values.convertTo(typed, dtype_cv_depth(dtype));
   return Frame(typed, shape, dtype);
+}
+
+int pattern_seed(const Frame& frame) {
+  if (frame.empty()) return -1;
+  const auto* data = frame.contiguous().mat().data;
+  auto first = [&](auto zero) {
+    decltype(zero) v;
+    std::memcpy(&v, data, sizeof v);
+    return v;
+  };
+  switch (frame.dtype()) {
+    case Dtype::uint32: return static_cast<int>(first(std::uint32_t{}));
+    case Dtype::int64: return static_cast<int>(first(std::int64_t{}));
+    case Dtype::uint64: return static_cast<int>(first(std::uint64_t{}));
+    case Dtype::complex64: return static_cast<int>(first(std::complex<float>{}).real());
+    default: break;
+  }
+  cv::Mat value;
+  frame.mat().reshape(1, 1).colRange(0, 1).convertTo(value, CV_64F);
+  return static_cast<int>(value.at<double>(0, 0));
 }
 
 bool is_pattern_frame(const Frame& frame, int seed) {

@@ -22,6 +22,9 @@ Frame pattern_frame(const std::vector<std::size_t>& shape, Dtype dtype, int seed
 
 /// True if `frame` holds exactly pattern_frame(frame.shape(), frame.dtype(), seed).
 bool is_pattern_frame(const Frame& frame, int seed);
+/// The seed pattern_frame() would have used for `frame`, read from its first
+/// element (any dtype, carried ones included); -1 for an empty frame.
+int pattern_seed(const Frame& frame);
 
 /// Settings for a receiver on 127.0.0.1 with any free port (tcp), or a
 /// unique ipc path / inproc name.

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -71,11 +72,25 @@ TEST(Frame, BorrowKeepsAnNdShapeAndGivesZeroSizedShapesNoPixels) {
 
 TEST(Dtype, NamesRoundTrip) {
   for (auto d : {Dtype::uint8, Dtype::int8, Dtype::uint16, Dtype::int16, Dtype::int32, Dtype::float16,
-                 Dtype::float32, Dtype::float64, Dtype::boolean})
+                 Dtype::float32, Dtype::float64, Dtype::boolean, Dtype::uint32, Dtype::int64, Dtype::uint64,
+                 Dtype::complex64})
     EXPECT_EQ(dtype_from_name(dtype_name(d)), d);
   EXPECT_EQ(dtype_from_name("<u2"), Dtype::uint16);
   EXPECT_EQ(dtype_from_name("=f8"), Dtype::float64);
-  EXPECT_FALSE(dtype_from_name("int64"));
+  EXPECT_EQ(dtype_from_name("<i8"), Dtype::int64);
+  EXPECT_FALSE(dtype_from_name("complex128"));
+  EXPECT_FALSE(dtype_from_name(">i8"));
+}
+
+TEST(Dtype, DepthsOpenCvLacksRideInASameSizeDepth) {
+  EXPECT_EQ(dtype_cv_depth(Dtype::uint32), CV_32S);
+  EXPECT_EQ(dtype_cv_depth(Dtype::int64), CV_64F);
+  EXPECT_EQ(dtype_from_cv_depth(CV_64F), Dtype::float64) << "a CV_64F Mat is still float64";
+  EXPECT_EQ(dtype_from_cv_depth(CV_32S), Dtype::int32);
+  std::vector<std::int64_t> big = {-1, 1LL << 62};
+  Frame f = Frame::borrow(big.data(), {2}, Dtype::int64, nullptr);
+  EXPECT_EQ(f.byte_size(), 16u);
+  EXPECT_EQ(f.mat().ptr<std::int64_t>()[1], 1LL << 62);
 }
 
 }  // namespace

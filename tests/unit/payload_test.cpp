@@ -24,8 +24,9 @@ TEST(ValidateRaw, AcceptsMatchingSize) {
 
 TEST(ValidateRaw, RejectsSizeMismatchUnknownDtypeAndOverflow) {
   EXPECT_THROW(validate_raw(header("uint8", {4, 5, 3}), 59), WireError);
-  EXPECT_THROW(validate_raw(header("int64", {2}), 16), WireError);
-  EXPECT_THROW(validate_raw(header("complex64", {2}), 16), WireError);
+  EXPECT_THROW(validate_raw(header("complex128", {2}), 32), WireError);
+  EXPECT_THROW(validate_raw(header(">i8", {2}), 16), WireError);
+  EXPECT_EQ(validate_raw(header("int64", {2}), 16), Dtype::int64);  // carried in a same-size depth
   EXPECT_THROW(validate_raw(header(">u2", {2}), 4), WireError);  // big-endian is not native
   EXPECT_THROW(validate_raw(header("float64", {2147483647, 2147483647, 2147483647}), 8), WireError);
 }
