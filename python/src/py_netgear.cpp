@@ -125,7 +125,8 @@ py::object PyNetGear::recv(const py::object& return_data) {
       py::gil_scoped_release release;
       got = receiver.recv_for(kSignalCheck);
     }
-    if (!got && receiver.ended()) return py::none();
+    if (got) break;  // a frame in hand is returned even if a signal came meanwhile
+    if (receiver.ended()) return py::none();
     if (PyErr_CheckSignals() != 0) throw py::error_already_set();  // KeyboardInterrupt, ...
   }
   py::object frame = array_from_frame(got->frame);
