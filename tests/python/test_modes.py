@@ -180,9 +180,10 @@ def test_ironhouse_refuses_a_foreign_client_key(tmp_path):
         (theirs / ".vidgear" / "keys" / "public_keys" / "server.key").write_bytes(server_key.read_bytes())
         with netgear.NetGear(address="127.0.0.1", port=port, secure_mode=2, custom_cert_location=str(theirs),
                              request_timeout=1, max_retries=1) as intruder:
-            with pytest.raises(netgear.PeerLostError, match="refused"):
+            # (the message adds "refused" when the handshake failure is seen in time; not on a loaded box)
+            with pytest.raises(netgear.PeerLostError):
                 intruder.send(frame(0))
-        assert client.stats()["rejected"] > 0
+        eventually(lambda: client.stats()["rejected"] > 0, what="the refusal counted")
         assert client.stats()["received"] == 0
 
 
