@@ -232,13 +232,16 @@ TEST(MultiClient, ReqRepSpreadsFramesAndRepliesNameTheReceiver) {
   Receiver a(mc.receiver(Pattern::req_rep, "a")), b(mc.receiver(Pattern::req_rep, "b"));
   Sender sender(mc.sender(Pattern::req_rep, {"a", "b"}));
   std::map<std::string, int> replies;
-  for (int i = 0; i < 6; ++i) {
+  // The connections to a and b complete asynchronously: until both are up,
+  // every frame goes to the one that is. Send until both have answered.
+  std::uint64_t sent = 0;
+  for (int i = 0; i < 200 && (replies.size() < 2 || sent < 6); ++i, ++sent) {
     auto result = sender.send(pattern_frame({4, 4}, Dtype::uint8, i));
     ASSERT_EQ(result.status, SendStatus::delivered);
     ++replies[result.reply_port.get<std::string>()];
   }
   EXPECT_EQ(replies.size(), 2u);
-  EXPECT_EQ(a.stats().received + b.stats().received, 6u);
+  EXPECT_EQ(a.stats().received + b.stats().received, sent);
   sender.close();
   EXPECT_TRUE(eventually([&] { return a.ended() && b.ended(); })) << "each receiver gets its termination";
 }
