@@ -151,6 +151,17 @@ struct Sender::Impl {
 
   // A reply: text, JSON data (bidirectional, multi-client) or an array in a
   // second part (vidgear >= 0.3 bidirectional).
+  // Offers the header without waiting. A full pipe's "writable again" is a
+  // pending command that a non-blocking send processes at most about once a
+  // millisecond; reading ZMQ_EVENTS processes it now, so a pipe the
+  // receiver has drained is seen as such before the frame is called dropped.
+  bool send_header(const std::string& header) {
+    const auto flags = zmq::send_flags::sndmore | zmq::send_flags::dontwait;
+    if (socket.send(zmq::buffer(header), flags)) return true;
+    (void)socket.get(zmq::sockopt::events);
+    return socket.send(zmq::buffer(header), flags).has_value();
+  }
+
   void read_reply(std::vector<zmq::message_t>& parts, SendResult& result) {
     if (parts.empty()) return;
     auto reply = wire::decode_reply(parts.front().to_string_view());
@@ -215,7 +226,7 @@ struct Sender::Impl {
     }
     // Pattern 2 and flag=1 never wait: XPUB_NODROP/DONTWAIT report a full pipe as EAGAIN.
     // (Multi-client PUB/SUB drops per lagging receiver inside ZeroMQ instead.)
-    if (!socket.send(zmq::buffer(header), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
+    if (!send_header(header)) {
       if (settings.pattern == Pattern::pub_sub) {
         ++dropped;
         return outcome(SendStatus::dropped);
