@@ -61,12 +61,11 @@ ReceiverOutcome receive_all(Receiver& receiver, StatusReporter& status) {
       ++out.frames;
       if (got->seq && last_seq && *got->seq <= *last_seq) ++out.out_of_order;
       last_seq = got->seq;
-      if (got->sent_at) status.latency(duration<double, std::milli>(system_clock::now() - *got->sent_at).count());
+      status.one_way_latency(*got);
     } else if (receiver.ended()) {
       break;
     }
-    const auto s = receiver.stats();
-    status.update({.frames = s.delivered, .bytes = s.bytes, .dropped = s.dropped, .bad = s.bad, .queued = s.queued});
+    status.update(counters_of(receiver.stats()));
   }
   out.end = receiver.end_reason();
   out.stats = receiver.stats();
@@ -130,13 +129,9 @@ int run_demo(const DemoArgs& a) {
   receiver_thread.join();
   client.close();
 
-  sender_status.finish({.frames = sent.frames_sent, .bytes = sent.bytes_sent, .dropped = sent.dropped,
-                        .timeouts = sent.timeouts},
-                       {{"replies", sent.replies}});
+  sender_status.finish(counters_of(sent), {{"replies", sent.replies}});
   const std::string end = outcome.end == EndReason::terminated ? "the sender ended the stream" : "no end of stream";
-  receiver_status.finish({.frames = outcome.frames, .bytes = outcome.stats.bytes, .dropped = outcome.stats.dropped,
-                          .bad = outcome.stats.bad},
-                         {{"end", end}});
+  receiver_status.finish(counters_of(outcome.stats), {{"end", end}});  // delivered == outcome.frames
   const bool complete = outcome.frames == offered && outcome.out_of_order == 0;
   // PUB/SUB may lose frames to a slow receiver by design; every other pattern must deliver all.
   const bool ok = !interrupted() && outcome.end == EndReason::terminated && (complete || a.pattern == 2);

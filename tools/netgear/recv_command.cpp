@@ -35,10 +35,6 @@ struct RecvArgs {
   bool json = false;
 };
 
-Counters counters(const ReceiverStats& s) {
-  return {.frames = s.delivered, .bytes = s.bytes, .dropped = s.dropped, .bad = s.bad, .queued = s.queued};
-}
-
 // "8080" (loopback only) or "HOST:8080"; port 0 = any free port.
 std::unique_ptr<MjpegServer> open_viewer(const std::string& spec) {
   const auto colon = spec.rfind(':');
@@ -110,8 +106,7 @@ int run_recv(const RecvArgs& a) {
     if (interrupted()) break;
     auto got = receiver.recv_for(milliseconds(100));
     if (got) {
-      if (got->sent_at)
-        status.latency(duration<double, std::milli>(system_clock::now() - *got->sent_at).count());
+      status.one_way_latency(*got);
       const cv::Mat& frame = got->frame.mat();
       for (auto& sink : sinks)
         if (!sink->consume(frame, index)) stopped_by = "the window was closed ('q')";
@@ -121,7 +116,7 @@ int run_recv(const RecvArgs& a) {
     } else if (receiver.ended()) {
       break;
     }
-    status.update(counters(receiver.stats()));
+    status.update(counters_of(receiver.stats()));
     if (viewer) viewer->set_stats(for_viewer(status.last()));
   }
   const EndReason reason = receiver.end_reason();
@@ -132,7 +127,7 @@ int run_recv(const RecvArgs& a) {
   nlohmann::json extra = {{"end", end}};
   if (stats.rejected > 0) extra["rejected"] = stats.rejected;
   if (stats.filtered > 0) extra["filtered"] = stats.filtered;
-  const auto summary = status.finish(counters(stats), extra);
+  const auto summary = status.finish(counters_of(stats), extra);
   if (viewer) viewer->set_stats(for_viewer(summary));
   if (reason == EndReason::timed_out || reason == EndReason::failed) {
     std::cerr << "netgear recv: " << end << "\n";

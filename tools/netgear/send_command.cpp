@@ -32,10 +32,6 @@ struct SendArgs {
   bool json = false;
 };
 
-Counters counters(const SenderStats& s) {
-  return {.frames = s.frames_sent, .bytes = s.bytes_sent, .dropped = s.dropped, .timeouts = s.timeouts};
-}
-
 // PUB/SUB: frames sent before a receiver subscribed reach no one.
 bool wait_for_receivers(Sender& sender, double seconds) {
   const auto deadline = steady_clock::now() + duration<double>(seconds);
@@ -83,19 +79,19 @@ int run_send(const SendArgs& a) {
     auto frame = source.read_for(milliseconds(100));
     if (!frame) {
       if (source.ended()) break;
-      status.update(counters(sender.stats()));
+      status.update(counters_of(sender.stats()));
       continue;
     }
     const auto sent_at = steady_clock::now();
     const SendResult result = sender.send(*frame, message);
     if (result.status == SendStatus::delivered)
       status.latency(duration<double, std::milli>(steady_clock::now() - sent_at).count());
-    status.update(counters(sender.stats()));
+    status.update(counters_of(sender.stats()));
   }
   source.stop();
   server.close();  // the termination message: the receiver's stream ends
   const SenderStats stats = sender.stats();
-  status.finish(counters(stats), {{"end", end}, {"replies", stats.replies}});
+  status.finish(counters_of(stats), {{"end", end}, {"replies", stats.replies}});
   return 0;
 }
 

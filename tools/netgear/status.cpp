@@ -79,6 +79,19 @@ StatusReporter::StatusReporter(std::string side, StatusStyle style, std::chrono:
       window_start_(start_),
       next_(start_ + period) {}
 
+Counters counters_of(const SenderStats& s) {
+  return {.frames = s.frames_sent, .bytes = s.bytes_sent, .dropped = s.dropped, .timeouts = s.timeouts};
+}
+
+Counters counters_of(const ReceiverStats& s) {
+  return {.frames = s.delivered, .bytes = s.bytes, .dropped = s.dropped, .bad = s.bad, .queued = s.queued};
+}
+
+void StatusReporter::one_way_latency(const Received& got) {
+  if (got.sent_at)
+    latency(std::chrono::duration<double, std::milli>(std::chrono::system_clock::now() - *got.sent_at).count());
+}
+
 void StatusReporter::latency(double ms) {
   window_latency_.add(ms);
   total_latency_.add(ms);

@@ -11,6 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "netgear/receiver.hpp"
+#include "netgear/sender.hpp"
+
 namespace netgear::tools {
 
 /// Latency samples in milliseconds, kept in log-spaced buckets (2 % wide), so
@@ -40,6 +43,10 @@ struct Counters {
   std::uint64_t queued = 0;    ///< frames waiting in the receiver's queue now
 };
 
+/// A side's statistics as the counters its status shows.
+Counters counters_of(const SenderStats& s);
+Counters counters_of(const ReceiverStats& s);
+
 /// Where the status goes.
 enum class StatusStyle {
   terminal,  ///< one line on stderr, rewritten in place; nothing if stderr is not a terminal
@@ -56,6 +63,9 @@ class StatusReporter {
   /// One latency sample (ms): receiver, header timestamp to recv() return;
   /// sender, send() to reply.
   void latency(double ms);
+  /// The receiver's one-way sample of a received frame: from the sender's
+  /// header timestamp to now. Nothing for a frame without one (a vidgear sender).
+  void one_way_latency(const Received& got);
   /// Prints a status if a period has passed since the last one. Cheap otherwise.
   void update(const Counters& now);
   /// The latest status object (also what the browser viewer shows).
