@@ -121,21 +121,24 @@ void check_complete(const Config& c, const Case& k, const Figures& f, const char
                              std::to_string(f.frames()) + " of " + std::to_string(c.frames) + " frames arrived");
 }
 
-Figures measure_netgear(const Config& c, const Case& k, const cv::Mat& frame) {
-  const std::string ipc_path = fresh_ipc_path(c, "ng");
-  auto f = run_pair(
-      c, [&](const Report& r) { return netgear_receiver(c, k, ipc_path, r); },
-      [&](const std::string& ep) { return netgear_sender(c, k, ep, frame); });
-  check_complete(c, k, f, k.secure ? "netgear StoneHouse" : "netgear");
-  return f;
-}
+// One of the two implementations a case compares, by its sides.hpp bodies.
+struct Implementation {
+  const char* ipc_prefix;   // its ipc socket names in the work folder
+  const char* plain_name;   // in errors
+  const char* secure_name;  // in errors, with --secure
+  int (*receiver)(const Config&, const Case&, const std::string&, const Report&);
+  json (*sender)(const Config&, const Case&, const std::string&, const cv::Mat&);
+};
 
-Figures measure_raw(const Config& c, const Case& k, const cv::Mat& frame) {
-  const std::string ipc_path = fresh_ipc_path(c, "raw");
+const Implementation kNetgear{"ng", "netgear", "netgear StoneHouse", netgear_receiver, netgear_sender};
+const Implementation kRaw{"raw", "raw zmq", "raw CURVE", raw_receiver, raw_sender};
+
+Figures measure(const Implementation& impl, const Config& c, const Case& k, const cv::Mat& frame) {
+  const std::string ipc_path = fresh_ipc_path(c, impl.ipc_prefix);
   auto f = run_pair(
-      c, [&](const Report& r) { return raw_receiver(c, k, ipc_path, r); },
-      [&](const std::string& ep) { return raw_sender(c, k, ep, frame); });
-  check_complete(c, k, f, k.secure ? "raw CURVE" : "raw zmq");
+      c, [&](const Report& r) { return impl.receiver(c, k, ipc_path, r); },
+      [&](const std::string& ep) { return impl.sender(c, k, ep, frame); });
+  check_complete(c, k, f, k.secure ? impl.secure_name : impl.plain_name);
   return f;
 }
 
@@ -216,8 +219,8 @@ json run_case(const Config& c, const Case& plain, const cv::Mat& frame) {
   std::vector<Case> variants = {plain};
   if (c.secure) variants.push_back(Case{plain.size, plain.pattern, plain.protocol, true});
   for (const Case& k : variants) {
-    const Figures ours = measure_netgear(c, k, frame);
-    const Figures raw = ceiling ? measure_raw(c, k, frame) : Figures{};
+    const Figures ours = measure(kNetgear, c, k, frame);
+    const Figures raw = ceiling ? measure(kRaw, c, k, frame) : Figures{};
     const std::optional<double> r = ceiling ? std::optional<double>(ratio(ours, raw)) : std::nullopt;
     const std::string prefix = k.secure ? "secure_" : "";
     out[prefix + "netgear"] = figures_json(c, k, ours);
