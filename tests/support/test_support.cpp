@@ -12,25 +12,41 @@
 #include <unistd.h>
 
 namespace netgear::test {
+namespace {
+
+// Calls f(T{}) with the C++ element type of a dtype OpenCV has no depth for
+// (its Mat carries the bits in a same-size depth); false for any other dtype.
+template <class F>
+bool with_carried_type(Dtype dtype, F&& f) {
+  switch (dtype) {
+    case Dtype::uint32: f(std::uint32_t{}); return true;
+    case Dtype::int64: f(std::int64_t{}); return true;
+    case Dtype::uint64: f(std::uint64_t{}); return true;
+    case Dtype::complex64: f(std::complex<float>{}); return true;
+    default: return false;
+  }
+}
+
+template <class T>
+int as_seed(T value) { return static_cast<int>(value); }
+int as_seed(std::complex<float> value) { return static_cast<int>(value.real()); }
+
+}  // namespace
 
 Frame pattern_frame(const std::vector<std::size_t>& shape, Dtype dtype, int seed) {
   std::size_t count = 1;
   for (auto d : shape) count *= d;
   auto value = [&](std::size_t i) { return (i + static_cast<std::size_t>(seed)) % 127; };
   // Dtypes OpenCV has no depth for: their own values, written into the carrier depth's bytes.
-  auto carried = [&](auto zero) {
-    cv::Mat typed(1, static_cast<int>(count), CV_MAKETYPE(dtype_cv_depth(dtype), 1));
-    auto* out = reinterpret_cast<decltype(zero)*>(typed.data);
-    for (std::size_t i = 0; i < count; ++i) out[i] = static_cast<decltype(zero)>(value(i));
-    return Frame(typed, shape, dtype);
-  };
-  switch (dtype) {
-    case Dtype::uint32: return carried(std::uint32_t{});
-    case Dtype::int64: return carried(std::int64_t{});
-    case Dtype::uint64: return carried(std::uint64_t{});
-    case Dtype::complex64: return carried(std::complex<float>{});
-    default: break;
-  }
+  Frame carried;
+  if (with_carried_type(dtype, [&](auto zero) {
+        using T = decltype(zero);
+        cv::Mat typed(1, static_cast<int>(count), CV_MAKETYPE(dtype_cv_depth(dtype), 1));
+        auto* out = reinterpret_cast<T*>(typed.data);
+        for (std::size_t i = 0; i < count; ++i) out[i] = static_cast<T>(value(i));
+        carried = Frame(typed, shape, dtype);
+      }))
+    return carried;
   cv::Mat values(1, static_cast<int>(count), CV_64F);
   for (std::size_t i = 0; i < count; ++i) values.at<double>(0, static_cast<int>(i)) = static_cast<double>(value(i));
   cv::Mat typed;
@@ -40,19 +56,15 @@ Frame pattern_frame(const std::vector<std::size_t>& shape, Dtype dtype, int seed
 
 int pattern_seed(const Frame& frame) {
   if (frame.empty()) return -1;
-  const auto* data = frame.contiguous().mat().data;
-  auto first = [&](auto zero) {
-    decltype(zero) v;
-    std::memcpy(&v, data, sizeof v);
-    return v;
-  };
-  switch (frame.dtype()) {
-    case Dtype::uint32: return static_cast<int>(first(std::uint32_t{}));
-    case Dtype::int64: return static_cast<int>(first(std::int64_t{}));
-    case Dtype::uint64: return static_cast<int>(first(std::uint64_t{}));
-    case Dtype::complex64: return static_cast<int>(first(std::complex<float>{}).real());
-    default: break;
-  }
+  const Frame whole = frame.contiguous();  // held: a copy's pixels live as long as it does
+  const auto* data = whole.mat().data;
+  int seed = 0;
+  if (with_carried_type(frame.dtype(), [&](auto zero) {
+        decltype(zero) first;
+        std::memcpy(&first, data, sizeof first);
+        seed = as_seed(first);
+      }))
+    return seed;
   cv::Mat value;
   frame.mat().reshape(1, 1).colRange(0, 1).convertTo(value, CV_64F);
   return static_cast<int>(value.at<double>(0, 0));
