@@ -152,6 +152,8 @@ const std::vector<std::pair<std::string_view, Setter>>& table() {
        [](Options& o, auto k, const json& v) { o.max_retries = static_cast<int>(as_int_in(k, v, -1, 1'000'000)); }},
       {"subscriber_timeout", [](Options& o, auto k, const json& v) { o.subscriber_timeout = as_seconds(k, v); }},
       {"receive_timeout", [](Options& o, auto k, const json& v) { o.receive_timeout = as_seconds(k, v); }},
+      {"encode_threads",
+       [](Options& o, auto k, const json& v) { o.encode_threads = static_cast<int>(as_int_in(k, v, 1, 16)); }},
       {"queue_size",
        [](Options& o, auto k, const json& v) { o.queue_size = static_cast<std::size_t>(as_int_in(k, v, 1, 1'000'000)); }},
       {"overflow_policy",

@@ -1,11 +1,13 @@
 #include "netgear/sender.hpp"
 
 #include <atomic>
+#include <exception>
 #include <mutex>
 
 #include "frame_codec.hpp"
 #include "log.hpp"
 #include "netgear/error.hpp"
+#include "pipeline/ordered_workers.hpp"
 #include "security/secure_setup.hpp"
 #include "transport/context.hpp"
 #include "transport/monitor.hpp"
@@ -26,6 +28,28 @@ SendResult outcome(SendStatus status) {
   return result;
 }
 
+// The wall-clock stamp a header carries: when send() was called.
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// encode_threads > 1: a frame on its way through the encode workers.
+struct EncodeJob {
+  Frame frame;
+  nlohmann::json message;
+  std::int64_t sent_ns = 0;
+  std::uint64_t number = 0;  // its place among this sender's send() calls, for error messages
+};
+
+struct Encoded {
+  zmq::message_t payload;
+  detail::PayloadInfo info;
+  nlohmann::json message;
+  std::int64_t sent_ns = 0;
+  std::exception_ptr error;  // the encode failed
+};
+
 }  // namespace
 
 struct Sender::Impl {
@@ -43,10 +67,23 @@ struct Sender::Impl {
   std::mutex io;                   // one send() or close() at a time on the socket
   std::atomic<bool> closing{false};
   bool closed = false;             // guarded by io
-  bool peer_lost = false;          // guarded by io: retries exhausted
+  std::atomic<bool> peer_lost{false};  // retries exhausted (written under io)
   int timeouts_in_row = 0;         // guarded by io
   std::uint64_t next_seq = 0;      // guarded by io
   std::optional<std::string> termination_ack;  // guarded by io
+  // encode_threads > 1: a worker's failure, for the next send() to throw.
+  // Not under io, so send() never waits for a worker's reply to check it.
+  std::mutex deferred;
+  std::exception_ptr deferred_error;  // guarded by deferred
+  std::atomic<std::uint64_t> submitted{0};  // send() calls that queued a frame
+
+  void defer(std::exception_ptr error) {
+    std::lock_guard lock(deferred);
+    if (!deferred_error) deferred_error = std::move(error);
+  }
+
+  using EncodeWorkers = pipeline::OrderedWorkers<EncodeJob, Encoded>;
+  std::unique_ptr<EncodeWorkers> encoders;  // encode_threads > 1
 
   std::atomic<std::uint64_t> frames_sent{0}, bytes_sent{0}, replies{0}, dropped{0}, timeouts{0};
   std::atomic<std::int64_t> subscribers{0};  // PUB/SUB: subscribe minus unsubscribe messages
@@ -60,6 +97,11 @@ struct Sender::Impl {
       endpoints.push_back(transport::make_endpoint(settings.protocol, address, port));
     if (settings.options.secure_mode != SecureMode::grasslands) curve = security::client_keys(settings.options, *log);
     socket = open_socket();
+    const auto threads = static_cast<std::size_t>(settings.options.encode_threads);
+    if (threads > 1)
+      encoders = std::make_unique<EncodeWorkers>(
+          threads, threads, [this](EncodeJob&& job) { return encode(std::move(job)); },
+          [this](Encoded&& done) { transmit_encoded(std::move(done)); });
     log->info("sender: {} over {} to {}", to_string(settings.pattern), to_string(settings.protocol), endpoints.front());
   }
 
@@ -134,7 +176,7 @@ struct Sender::Impl {
     }
   }
 
-  std::string frame_header(const detail::PayloadInfo& info, const nlohmann::json& message) {
+  std::string frame_header(const detail::PayloadInfo& info, const nlohmann::json& message, std::int64_t sent_ns) {
     wire::FrameHeader h;
     h.port = port_label();
     h.compression = info.compression;
@@ -143,9 +185,7 @@ struct Sender::Impl {
     h.dtype = info.dtype;
     h.shape = info.shape;
     h.seq = next_seq++;
-    h.sent_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+    h.sent_ns = sent_ns;
     return wire::encode_header(h);
   }
 
@@ -200,21 +240,79 @@ struct Sender::Impl {
     return outcome(SendStatus::timed_out);
   }
 
-  SendResult send(const Frame& input, const nlohmann::json& message) {
-    std::unique_lock lock(io);
-    if (closed || closing) throw ModeError("netgear: send() called after close()");
+  // What every send() checks first.
+  void check_can_send(const Frame& input) {
+    if (closing) throw ModeError("netgear: send() called after close()");
     if (peer_lost) throw PeerLostError("netgear: send() after the receiver was given up as lost");
+    {
+      std::lock_guard lock(deferred);
+      if (deferred_error) std::rethrow_exception(std::exchange(deferred_error, nullptr));
+    }
     if (input.empty()) throw FrameError("netgear: cannot send an empty frame");
+  }
 
+  SendResult send(const Frame& input, const nlohmann::json& message) {
+    const std::int64_t sent_ns = now_ns();
+    if (encoders) return queue_for_encoding(input, message, sent_ns);
+    std::unique_lock lock(io);
+    if (closed) throw ModeError("netgear: send() called after close()");
+    check_can_send(input);
+    auto tracker = (settings.options.track && !settings.options.copy) ? std::make_shared<transport::ReleaseTracker>()
+                                                                      : nullptr;
+    detail::PayloadInfo info;
+    zmq::message_t payload = detail::encode_payload(input, encoding, info, tracker);
+    return transmit(payload, info, message, sent_ns, tracker.get());
+  }
+
+  // encode_threads > 1: hands the frame to the encode workers, waiting while
+  // they all have a frame queued (so a slow receiver still paces the caller).
+  SendResult queue_for_encoding(const Frame& input, const nlohmann::json& message, std::int64_t sent_ns) {
+    check_can_send(input);
+    const std::uint64_t number = ++submitted;
+    // close() while this waited for room: the frame is not sent, as when close() interrupts a wait for a reply.
+    return outcome(encoders->submit({input, message, sent_ns, number}) ? SendStatus::queued : SendStatus::interrupted);
+  }
+
+  // A worker thread: encodes one queued frame.
+  Encoded encode(EncodeJob&& job) noexcept {
+    Encoded done;
+    done.message = std::move(job.message);
+    done.sent_ns = job.sent_ns;
+    try {
+      done.payload = detail::encode_payload(job.frame, encoding, done.info, nullptr);
+    } catch (const Error& e) {
+      done.error = std::make_exception_ptr(
+          FrameError("netgear: frame " + std::to_string(job.number) + " (a send() that returned) was not sent: " +
+                     e.what()));
+    } catch (...) {
+      done.error = std::current_exception();
+    }
+    return done;
+  }
+
+  // A worker thread, in frame order: sends one encoded frame. A failure is
+  // kept for the next send() to throw.
+  void transmit_encoded(Encoded&& done) noexcept {
+    if (done.error) return defer(done.error);
+    std::lock_guard lock(io);
+    if (closed || closing || peer_lost) return;  // the stream is over; drop the frame
+    try {
+      (void)transmit(done.payload, done.info, done.message, done.sent_ns, nullptr);
+    } catch (const PeerLostError&) {
+      // peer_lost is set: the next send() throws it again
+    } catch (...) {
+      defer(std::current_exception());
+    }
+  }
+
+  // Sends one encoded frame and, for patterns 0/1, waits for the reply (io held).
+  SendResult transmit(zmq::message_t& payload, const detail::PayloadInfo& info, const nlohmann::json& message,
+                      std::int64_t sent_ns, transport::ReleaseTracker* tracker) {
     const Options& o = settings.options;
     const auto deadline = Clock::now() + o.request_timeout;
     const bool dontwait = (o.flag & ZMQ_DONTWAIT) != 0;
     drain_subscriptions();
-
-    auto tracker = (o.track && !o.copy) ? std::make_shared<transport::ReleaseTracker>() : nullptr;
-    detail::PayloadInfo info;
-    zmq::message_t payload = detail::encode_payload(input, encoding, info, tracker);
-    const std::string header = frame_header(info, message);
+    const std::string header = frame_header(info, message, sent_ns);
 
     if (!dontwait && expects_reply()) {
       switch (transport::wait_for(socket, ZMQ_POLLOUT, &waker, deadline)) {
@@ -326,8 +424,14 @@ struct Sender::Impl {
   }
 
   void close() noexcept {
+    if (encoders) {
+      // Queued frames go out first, within the same bound as the termination.
+      const auto bound = std::min(settings.options.request_timeout, Milliseconds(1000));
+      if (!encoders->drain(Clock::now() + bound)) log->warn("sender: close: frames still queued were dropped");
+    }
     closing = true;
     waker.signal();
+    if (encoders) encoders->stop();  // a frame waiting for its reply returns at the waker
     std::lock_guard lock(io);
     if (closed) return;
     closed = true;

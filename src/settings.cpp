@@ -97,6 +97,14 @@ void Settings::validate(Role role) const {
           "only applies with secure_mode 1 or 2");
   require(o.custom_cert_location.empty() || o.secure_mode != SecureMode::grasslands, "custom_cert_location",
           "only applies with secure_mode 1 or 2");
+  const bool compressed = o.jpeg_compression || !o.compression_format.empty();
+  require(o.encode_threads == 1 || (role == Role::sender && compressed), "encode_threads",
+          "only applies to a sender with jpeg_compression or compression_format (raw frames are not encoded)");
+  require(o.encode_threads == 1 || !o.bidirectional_mode, "encode_threads",
+          "cannot be combined with bidirectional_mode: send() returns before its frame goes out, so the "
+          "receiver's reply could not belong to that frame");
+  require(o.encode_threads == 1 || o.flag == 0, "encode_threads",
+          "cannot be combined with flag=1: a queued frame cannot report a full socket");
   require(!(pubsub && o.overflow_policy == OverflowPolicy::block), "overflow_policy",
           "'block' cannot pace a PUB/SUB publisher; use drop_oldest or latest_only");
   require(o.allowed_addresses.empty() || o.secure_mode != SecureMode::grasslands, "allowed_addresses",

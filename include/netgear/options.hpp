@@ -83,6 +83,17 @@ struct Options {
   /// Unset: 3 x request_timeout x max(1, max_retries) for patterns 0/1 (as
   /// vidgear; no limit when max_retries is -1), subscriber_timeout for pattern 2.
   std::optional<Milliseconds> receive_timeout;
+  /// Sender, with compression (jpeg_compression or compression_format): how
+  /// many threads encode frames (1..16). 1 (default) encodes inside send().
+  /// With more, send() queues the frame and returns (SendStatus::queued);
+  /// frames are encoded in parallel and go out in the order they were given,
+  /// each stamped with the time its send() was called. Outcomes then show in
+  /// stats(); an encode error or a lost receiver is thrown by the next send().
+  /// The Mat must not be written until its frame is sent (give each frame its
+  /// own Mat, as copy=false asks). close() first lets queued frames go out.
+  /// Not with bidirectional_mode (a reply would not belong to its frame) or
+  /// flag=1 (a queued frame cannot report a full socket).
+  int encode_threads = 1;
   /// Receiver queue capacity in frames (>= 1).
   std::size_t queue_size = 16;
   /// Receiver overflow policy. Unset: block for patterns 0/1, drop_oldest for
