@@ -153,6 +153,17 @@ def test_vidgear_0_1_png_compression_is_lossless(receiver, sender):
     np.testing.assert_array_equal(client.recv(), frame(4))
 
 
+def test_encode_threads_send_frames_in_order(receiver, sender):
+    client, port = receiver(compression_format=".png")
+    server = sender(port, compression_format=".png", encode_threads=2)
+    for i in range(10):
+        assert server.send(frame(i)) is None
+    server.close()  # lets the queued frames out first
+    for i in range(10):
+        np.testing.assert_array_equal(client.recv(), frame(i))
+    assert server.stats()["frames_sent"] == 10
+
+
 # -- secure mode --------------------------------------------------------------------------------
 
 
