@@ -1,6 +1,7 @@
 #pragma once
-// Small measuring helpers of the benchmarks: percentiles of latency samples
-// and this process's CPU time and peak resident set (getrusage).
+// Small measuring helpers of the benchmarks: percentiles of latency samples,
+// this process's CPU time and peak resident set (getrusage), and the calling
+// thread's CPU time (CLOCK_THREAD_CPUTIME_ID).
 
 #include <algorithm>
 #include <cmath>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include <sys/resource.h>
+#include <time.h>
 
 namespace netgear::bench {
 
@@ -41,6 +43,14 @@ inline double cpu_seconds() {
   ::getrusage(RUSAGE_SELF, &usage);
   auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+/// User + system CPU seconds the calling thread has used so far (not the
+/// process's other threads, such as ZeroMQ's I/O thread).
+inline double thread_cpu_seconds() {
+  timespec t{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
 }
 
 /// Peak resident set size of this process so far in MiB (Linux reports KiB).

@@ -9,8 +9,9 @@ tcp on the loopback interface, with vidgear NetGear's protocol (shared/WIRE.md s
 * ``ours``  - ``netgear.NetGear(address="127.0.0.1", port=P, pattern=p)`` calling ``send(frame)``
   N times then ``close()``, to ``netgear.NetGear(..., receive_mode=True)`` calling ``recv()``
   until it returns None.  Default options (no compression, queue_size 16, overflow "block").
-* ``pyzmq`` - the same protocol written directly on pyzmq, the way vidgear (0.3.x, raw frames)
-  drives its sockets, minus vidgear's receiver thread and deque: the sender (PAIR, or REQ with
+* ``pyzmq`` - the same protocol written directly on pyzmq (bench/pyzmq_netgear.py, shared with
+  netgear_bench_throughput's pyzmq rows), the way vidgear (0.3.x, raw frames) drives its
+  sockets, minus vidgear's receiver thread and deque: the sender (PAIR, or REQ with
   REQ_RELAXED + REQ_CORRELATE) sends the JSON header with ``send_json(..., SNDMORE)`` (keys
   terminate_flag, compression, message, pattern, dtype, shape) then the array with
   ``copy=False``, and for patterns 0 and 1 polls for and reads the one-part reply; the receiver
@@ -60,16 +61,16 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import platform
-import random
 import signal
 import statistics
-import string
 import sys
 import time
 import traceback
 
 import numpy as np
 import zmq
+
+import pyzmq_netgear  # the plain-pyzmq side, shared with bench/throughput/pyzmq_peer.py
 
 LOOPBACK = "127.0.0.1"
 IMPLEMENTATIONS = ("ours", "pyzmq")
@@ -83,9 +84,6 @@ SMOKE_FRAMES = 50
 BYTES_PER_RUN = 4_000_000_000
 MIN_FRAMES = 100
 MAX_FRAMES = 5000
-
-TERMINATION_REPLY = "Termination signal successfully received at Client's end!"
-LINGER_MS = 2000  # lets the termination leave before the sender's socket closes
 
 
 class TrialError(Exception):
@@ -130,76 +128,29 @@ class Tally:
                 "span_s": (self.t_last - self.t_first) if self.count else 0.0}
 
 
-def device_id():
-    """vidgear >= 0.2.2's receiver id: 8 random characters of A-Z0-9."""
-    return "".join(random.choices(string.ascii_uppercase + string.digits, k=8))
-
-
 # ---------------------------------------------------------------- plain pyzmq (vidgear's way)
-
-
-def wait_readable(poller, silence):
-    """vidgear polls before every read; here the poll is also the bound on every wait."""
-    if not poller.poll(int(silence * 1000)):
-        raise TimeoutError(f"peer silent for {silence} s")
 
 
 def recv_pyzmq(pattern, shape, silence, announce):
     """vidgear's receiver loop on a PAIR / REP socket, without its thread and queue."""
-    ctx = zmq.Context()
-    sock = ctx.socket(zmq.PAIR if pattern == 0 else zmq.REP)
-    try:
-        port = sock.bind_to_random_port(f"tcp://{LOOPBACK}")
-        announce(port)
-        poller = zmq.Poller()
-        poller.register(sock, zmq.POLLIN)
-        reply = f"Data received on device: {device_id()} !"
+    with pyzmq_netgear.Receiver(pattern, silence) as receiver:
+        announce(receiver.bind_tcp(LOOPBACK))
         tally = Tally(shape)
-        while True:
-            wait_readable(poller, silence)
-            header = sock.recv_json(flags=zmq.DONTWAIT)
-            if header["terminate_flag"]:
-                if pattern == 1:
-                    sock.send_string(TERMINATION_REPLY)
-                return tally.result(terminated=True)
-            payload = sock.recv(flags=zmq.DONTWAIT, copy=False)
-            sock.send_string(reply)  # vidgear replies before decoding
-            tally.add(np.frombuffer(payload, dtype=header["dtype"]).reshape(header["shape"]))
-    finally:
-        sock.close(linger=LINGER_MS)
-        ctx.term()
+        while (got := receiver.recv()) is not None:
+            tally.add(got[1])
+        return tally.result(terminated=True)
 
 
 def send_pyzmq(pattern, port, frame, count, silence):
     """vidgear's send(): JSON header (SNDMORE) + array (copy=False), then wait for the reply."""
-    ctx = zmq.Context()
-    sock = ctx.socket(zmq.PAIR if pattern == 0 else zmq.REQ)
-    try:
-        if pattern == 1:
-            sock.setsockopt(zmq.REQ_RELAXED, 1)
-            sock.setsockopt(zmq.REQ_CORRELATE, 1)
-        sock.connect(f"tcp://{LOOPBACK}:{port}")
-        poller = zmq.Poller()
-        poller.register(sock, zmq.POLLIN)
+    with pyzmq_netgear.Sender(pattern, silence) as sender:
+        sender.connect(f"tcp://{LOOPBACK}:{port}")
         start = time.perf_counter()
         for _ in range(count):
-            if not frame.flags["C_CONTIGUOUS"]:
-                frame = np.ascontiguousarray(frame)
-            header = dict(terminate_flag=False, compression=False, message=None,
-                          pattern=str(pattern), dtype=str(frame.dtype), shape=frame.shape)
-            sock.send_json(header, zmq.SNDMORE)
-            sock.send(frame, copy=False)
-            wait_readable(poller, silence)
-            sock.recv()
+            sender.send(frame)
         elapsed = time.perf_counter() - start
-        sock.send_json({"terminate_flag": True})
-        if pattern == 1:
-            wait_readable(poller, silence)
-            sock.recv()
+        sender.terminate()
         return {"sent": count, "send_s": elapsed}
-    finally:
-        sock.close(linger=LINGER_MS)
-        ctx.term()
 
 
 # ---------------------------------------------------------------- our module

@@ -1,14 +1,39 @@
 #include "throughput/cases.hpp"
 
+#include <algorithm>
 #include <regex>
 #include <stdexcept>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "scene.hpp"
+
 namespace netgear::bench {
 
 const char* codec_name(Codec codec) { return codec == Codec::jpeg ? "jpeg" : codec == Codec::png ? "png" : "none"; }
+
+const char* mode_name(Mode mode) { return mode == Mode::threads ? "threads" : "process"; }
+
+Mode parse_mode(const std::string& text) {
+  if (text == "process") return Mode::process;
+  if (text == "threads") return Mode::threads;
+  throw std::invalid_argument("'" + text + "' is not a mode; use process or threads");
+}
+
+std::optional<std::string> config_error(const Config& c) {
+  auto has = [](const std::vector<std::string>& list, const char* item) {
+    return std::find(list.begin(), list.end(), item) != list.end();
+  };
+  if (has(c.protocols, "inproc") && !has(c.modes, "threads"))
+    return "--protocol inproc needs --mode threads: inproc connects threads of one process "
+           "(use --mode threads, or --mode process,threads)";
+  if (c.encode_threads > 1 && c.codec() == Codec::none)
+    return "--encode-threads needs --jpeg or --png: raw frames are not encoded";
+  if (c.policy == "block" && std::find(c.patterns.begin(), c.patterns.end(), 2) != c.patterns.end())
+    return "--policy block cannot pace a PUB/SUB publisher: leave pattern 2 out, or use drop_oldest / latest_only";
+  return std::nullopt;
+}
 
 Size parse_size(const std::string& text) {
   static const std::regex form(R"((\d{2,4})x(\d{2,4})x([13])(u8|u16)?)");
@@ -37,26 +62,10 @@ netgear::Options options_for(const Config& c, bool secure) {
   return options;
 }
 
-// A frame like a camera's: gradients, shapes and a little sensor noise (pure
-// noise would be an unfair JPEG case, a flat frame an unfair easy one).
-cv::Mat camera_like(int width, int height) {
-  cv::Mat frame(height, width, CV_8UC3);
-  for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x)
-      frame.at<cv::Vec3b>(y, x) = cv::Vec3b(static_cast<uchar>(x * 255 / width), static_cast<uchar>(y * 255 / height),
-                                            static_cast<uchar>((x + y) * 255 / (width + height)));
-  for (int i = 0; i < 12; ++i)
-    cv::circle(frame, {(i * 97) % width, (i * 61) % height}, height / 8, cv::Scalar(i * 20, 255 - i * 20, 128), -1);
-  cv::Mat noise(frame.size(), CV_8UC3);
-  cv::randn(noise, 0, 4);
-  frame += noise;
-  return frame;
-}
-
-// The test frame of a size: the camera-like frame, grey for one channel,
+// The test frame of a size: the codec benchmarks' camera-like scene, grey for one channel,
 // scaled to the full 16-bit range for uint16 (like a depth camera's frame).
 cv::Mat make_frame(const Size& s) {
-  cv::Mat frame = camera_like(s.width, s.height);
+  cv::Mat frame = scene(s.width, s.height, 0);
   if (s.channels == 1) cv::cvtColor(frame, frame, cv::COLOR_BGR2GRAY);
   if (s.u16) frame.convertTo(frame, CV_16U, 257.0);
   return frame;

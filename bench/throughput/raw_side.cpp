@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
@@ -18,6 +20,23 @@ namespace {
 using namespace std::chrono;
 
 constexpr int kSocketTimeoutMs = 15000;  // every raw wait is bounded
+
+// One context per process while any side uses it, made on first use — what
+// netgear's transport::shared_context() does (and pyzmq's
+// Context.instance()). The two threads of a threads-mode run share it, as
+// inproc requires and as netgear's two sides share theirs: one I/O thread.
+// In process mode each process has its own.
+std::shared_ptr<zmq::context_t> raw_context() {
+  static std::mutex mutex;
+  static std::weak_ptr<zmq::context_t> current;  // guarded by mutex
+  std::lock_guard lock(mutex);
+  auto ctx = current.lock();
+  if (!ctx) {
+    ctx = std::make_shared<zmq::context_t>(1);
+    current = ctx;
+  }
+  return ctx;
+}
 
 // "[480, 640, 3]", spaced as Python's json.dumps (and netgear) write it.
 std::string shape_text(const Size& s) {
@@ -56,10 +75,10 @@ void raw_recv(zmq::socket_t& socket, zmq::message_t& message) {
 
 }  // namespace
 
-int raw_receiver(const Config& c, const Case& k, const std::string& ipc_path, const Report& report) {
-  zmq::context_t ctx;
+int raw_receiver(const Config& c, const Case& k, const std::string& local_name, const Report& report) {
+  const auto ctx = raw_context();  // declared before the socket: closed after it
   const auto type = k.pattern == 0 ? zmq::socket_type::pair : k.pattern == 1 ? zmq::socket_type::rep : zmq::socket_type::sub;
-  zmq::socket_t socket(ctx, type);
+  zmq::socket_t socket(*ctx, type);
   if (k.secure) raw_curve(socket, c, true);
   socket.set(zmq::sockopt::rcvtimeo, kSocketTimeoutMs);
   socket.set(zmq::sockopt::sndtimeo, kSocketTimeoutMs);
@@ -67,9 +86,9 @@ int raw_receiver(const Config& c, const Case& k, const std::string& ipc_path, co
     socket.set(zmq::sockopt::rcvhwm, 1);
     socket.set(zmq::sockopt::subscribe, "");
   }
-  socket.bind(k.protocol == "ipc" ? "ipc://" + ipc_path : std::string("tcp://127.0.0.1:*"));
+  socket.bind(k.protocol == "tcp" ? std::string("tcp://127.0.0.1:*") : k.protocol + "://" + local_name);
   report(socket.get(zmq::sockopt::last_endpoint));
-  ReceiverMeter meter(c.warmup, c.frames);
+  ReceiverMeter meter(c.warmup, c.frames, k.cpu_scope());
   for (;;) {
     zmq::message_t header, payload;
     raw_recv(socket, header);
@@ -78,6 +97,7 @@ int raw_receiver(const Config& c, const Case& k, const std::string& ipc_path, co
     if (payload.size() != k.size.bytes()) throw std::runtime_error("raw: a payload of the wrong size");
     if (k.pattern != 2) (void)socket.send(zmq::str_buffer("Data received on device: RAW00000 !"), zmq::send_flags::none);
     meter.frame(header_sent_at(header));
+    process_frame(c);
   }
   if (k.pattern == 1) (void)socket.send(zmq::str_buffer("end"), zmq::send_flags::none);
   report(meter.report().dump());
@@ -85,9 +105,9 @@ int raw_receiver(const Config& c, const Case& k, const std::string& ipc_path, co
 }
 
 json raw_sender(const Config& c, const Case& k, const std::string& endpoint, const cv::Mat& frame) {
-  zmq::context_t ctx;
+  const auto ctx = raw_context();  // declared before the socket: closed after it
   const auto type = k.pattern == 0 ? zmq::socket_type::pair : k.pattern == 1 ? zmq::socket_type::req : zmq::socket_type::xpub;
-  zmq::socket_t socket(ctx, type);
+  zmq::socket_t socket(*ctx, type);
   if (k.secure) raw_curve(socket, c, false);
   socket.set(zmq::sockopt::linger, 1000);
   socket.set(zmq::sockopt::rcvtimeo, kSocketTimeoutMs);
@@ -111,8 +131,10 @@ json raw_sender(const Config& c, const Case& k, const std::string& endpoint, con
       if (steady_clock::now() > deadline) throw std::runtime_error("raw: the socket took nothing within the timeout");
     }
   };
-  SenderMeter meter(c.warmup);
+  SenderMeter meter(c.warmup, k.cpu_scope());
+  Pacer pacer(c);
   for (int i = 0; i < c.frames + c.warmup; ++i) {
+    pacer.wait();
     send_first_part([&] { return raw_header(k, static_cast<std::uint64_t>(i)); }, zmq::send_flags::sndmore);
     // Zero-copy like netgear's default copy=false.
     zmq::message_t payload(frame.data, frame.total() * frame.elemSize(), nullptr, nullptr);
