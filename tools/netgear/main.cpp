@@ -1,5 +1,5 @@
 // netgear: the command-line tool. `netgear send`, `netgear recv`,
-// `netgear demo`, `netgear keys`; `netgear <command> --help` for each.
+// `netgear demo`, `netgear bench`, `netgear keys`; `netgear <command> --help` for each.
 #include <iostream>
 #include <vector>
 
@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
   CLI::App app("netgear: real-time video frames over ZeroMQ, wire-compatible with vidgear's NetGear");
   app.require_subcommand(1);
   app.set_version_flag("--version", NETGEAR_VERSION);
-  const std::vector<Command> commands = {add_send_command(app), add_recv_command(app), add_demo_command(app)};
+  const std::vector<Command> commands = {add_send_command(app), add_recv_command(app), add_demo_command(app),
+                                         add_bench_command(app)};
   CLI::App* keys = app.add_subcommand("keys", "Secure mode key stores: generate, show, add, remove");
   keys->require_subcommand(1);
   add_keys_commands(*keys);
@@ -32,7 +33,7 @@ int main(int argc, char** argv) {
     return !subs.empty();
   };
   if (argc > 1 && argv[1][0] != '-' && !known(argv[1]))
-    return fail(std::string("unknown command '") + argv[1] + "': use send, recv, demo or keys (see --help)", 2);
+    return fail(std::string("unknown command '") + argv[1] + "': use send, recv, demo, bench or keys (see --help)", 2);
   try {
     app.parse(argc, argv);
     for (const auto& command : commands)
