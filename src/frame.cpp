@@ -84,7 +84,7 @@ std::optional<Dtype> dtype_from_cv_depth(int depth) noexcept {
 }
 
 Frame Frame::borrow(void* data, std::vector<std::size_t> shape, Dtype dtype, std::shared_ptr<void> owner) {
-  return wire::frame_over(data, shape, dtype, std::move(owner));
+  return wire::frame_over(data, shape, dtype, wire::shared_hold(std::move(owner)));
 }
 
 Frame::Frame(cv::Mat mat) : mat_(std::move(mat)) {

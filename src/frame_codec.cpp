@@ -37,7 +37,7 @@ namespace {
 // Compressed payloads are small next to the frame: one copy into the message.
 zmq::message_t encoded_message(const std::vector<unsigned char>& bytes, PayloadInfo& info) {
   info.dtype = "uint8";
-  info.shape = std::vector<std::size_t>{bytes.size()};
+  info.shape = wire::Shape{bytes.size()};
   return zmq::message_t(bytes.data(), bytes.size());
 }
 
@@ -67,11 +67,11 @@ zmq::message_t encode_payload(const Frame& frame, const Encoding& e, PayloadInfo
                               std::shared_ptr<transport::ReleaseTracker> tracker) {
   switch (e.kind) {
     case Encoding::Kind::raw: {
-      const Frame contiguous = frame.contiguous();
-      wire::FrameHeader described;
-      wire::describe_raw(contiguous, described);
-      info = {{}, std::move(described.dtype), std::move(described.shape)};
-      return transport::frame_message(contiguous, e.copy, std::move(tracker));
+      wire::FrameHeader described;  // no heap: the dtype name fits in the string, the shape is inline
+      wire::describe_raw(frame, described);
+      info = {{}, std::move(described.dtype), described.shape};
+      if (frame.mat().isContinuous()) return transport::frame_message(frame, e.copy, std::move(tracker));
+      return transport::frame_message(frame.contiguous(), e.copy, std::move(tracker));
     }
     case Encoding::Kind::jpeg: {
       codec::encode_jpeg(image_view(frame), e.jpeg, scratch());
@@ -96,12 +96,8 @@ zmq::message_t encode_payload(const Frame& frame, const Encoding& e, PayloadInfo
 Frame decode_payload(const PayloadInfo& info, zmq::message_t&& payload, const Decoding& d) {
   const auto& c = info.compression;
   if (c.is_raw()) {
-    wire::FrameHeader h;
-    h.dtype = info.dtype;
-    h.shape = info.shape;
-    const auto dtype = wire::validate_raw(h, payload.size());
-    auto owner = std::make_shared<zmq::message_t>(std::move(payload));
-    return wire::raw_frame(h, dtype, owner->data(), owner);
+    const auto dtype = wire::validate_raw(info.dtype, info.shape, payload.size());
+    return transport::frame_over_message(std::move(payload), info.shape->dims(), dtype);
   }
   const std::span<const unsigned char> bytes(static_cast<const unsigned char*>(payload.data()), payload.size());
   if (c.kind == wire::Compression::Kind::jpeg)

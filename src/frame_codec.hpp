@@ -43,19 +43,22 @@ Decoding decoding_for(const Options& options);
 struct PayloadInfo {
   wire::Compression compression;
   std::string dtype;
-  std::optional<std::vector<std::size_t>> shape;
+  std::optional<wire::Shape> shape;
 };
 
 /// Encodes `frame` into a payload message and says how (compression, dtype,
 /// shape: JPEG frames carry the dict *and* dtype "uint8" / shape [N], so both
 /// vidgear generations decode them). Throws FrameError (codec::CodecError)
-/// when the format cannot carry the frame.
+/// when the format cannot carry the frame. Raw: with copy=false the message
+/// lends the Mat's own buffer to ZeroMQ (see transport::frame_message); a
+/// contiguous frame is neither copied nor re-described on the heap.
 zmq::message_t encode_payload(const Frame& frame, const Encoding& encoding, PayloadInfo& info,
                               std::shared_ptr<transport::ReleaseTracker> tracker = nullptr);
 
 /// Decodes a payload described by `info`. Raw payloads are wrapped without a
-/// copy (the message is taken over). Throws wire::WireError for a size or
-/// dtype mismatch and codec::CodecError for an undecodable image.
+/// copy (the message is taken over; see transport::frame_over_message).
+/// Throws wire::WireError for a size or dtype mismatch and codec::CodecError
+/// for an undecodable image.
 Frame decode_payload(const PayloadInfo& info, zmq::message_t&& payload, const Decoding& decoding);
 
 }  // namespace netgear::detail

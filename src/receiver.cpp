@@ -50,6 +50,7 @@ struct Receiver::Impl {
   transport::Waker waker;
   queue::BoundedQueue<Received> frames;
   const std::string device_id = wire::make_device_id();
+  const std::string plain_reply = wire::frame_reply(device_id);  // made once, sent after every frame
   const std::optional<Milliseconds> silence = silence_limit(settings);
   const detail::Encoding encoding = detail::encoding_for(settings.options);  // for returned frames
   const detail::Decoding decoding = detail::decoding_for(settings.options);
@@ -162,7 +163,7 @@ struct Receiver::Impl {
   void reply_to_frame(const wire::FrameHeader* h) {
     if (!replies()) return;
     if (!options().bidirectional_mode && !options().multiclient_mode) {
-      reply(wire::frame_reply(device_id));
+      reply(plain_reply);
       return;
     }
     const nlohmann::json port =

@@ -71,6 +71,7 @@ struct Sender::Impl {
   int timeouts_in_row = 0;         // guarded by io
   std::uint64_t next_seq = 0;      // guarded by io
   std::optional<std::string> termination_ack;  // guarded by io
+  std::vector<zmq::message_t> reply_parts;     // guarded by io: one vector for every reply
   // encode_threads > 1: a worker's failure, for the next send() to throw.
   // Not under io, so send() never waits for a worker's reply to check it.
   std::mutex deferred;
@@ -176,17 +177,18 @@ struct Sender::Impl {
     }
   }
 
-  std::string frame_header(const detail::PayloadInfo& info, const nlohmann::json& message, std::int64_t sent_ns) {
-    wire::FrameHeader h;
-    h.port = port_label();
-    h.compression = info.compression;
-    h.message = message;
-    h.pattern = std::to_string(static_cast<int>(settings.pattern));
-    h.dtype = info.dtype;
-    h.shape = info.shape;
-    h.seq = next_seq++;
-    h.sent_ns = sent_ns;
-    return wire::encode_header(h);
+  std::string header_text;                    // guarded by io: frame_header()'s buffer, reused
+  std::optional<nlohmann::json> header_port;  // guarded by io: port_label(), worked out once
+
+  // The frame's header, written into header_text: no allocation per frame
+  // once the buffer has grown (wire::encode_header).
+  const std::string& frame_header(const detail::PayloadInfo& info, const nlohmann::json& message,
+                                  std::int64_t sent_ns) {
+    if (!header_port) header_port = port_label();
+    const char pattern = static_cast<char>('0' + static_cast<int>(settings.pattern));
+    wire::encode_header(header_text, {info.compression, message, std::string_view(&pattern, 1), info.dtype,
+                                      info.shape ? &*info.shape : nullptr, *header_port, next_seq++, sent_ns});
+    return header_text;
   }
 
   // A reply: text, JSON data (bidirectional, multi-client) or an array in a
@@ -312,7 +314,7 @@ struct Sender::Impl {
     const auto deadline = Clock::now() + o.request_timeout;
     const bool dontwait = (o.flag & ZMQ_DONTWAIT) != 0;
     drain_subscriptions();
-    const std::string header = frame_header(info, message, sent_ns);
+    const std::string& header = frame_header(info, message, sent_ns);
 
     if (!dontwait && expects_reply()) {
       switch (transport::wait_for(socket, ZMQ_POLLOUT, &waker, deadline)) {
@@ -346,13 +348,13 @@ struct Sender::Impl {
       case WaitResult::ready:
       case WaitResult::side_ready: break;  // no side socket here
     }
-    std::vector<zmq::message_t> parts;
+    auto& parts = reply_parts;
     transport::recv_all(socket, parts);
     ++replies;
     timeouts_in_row = 0;
     SendResult result = outcome(SendStatus::delivered);
     read_reply(parts, result);
-    log->debug("sender: reply {}", result.reply.dump());
+    if (log->should_log(spdlog::level::debug)) log->debug("sender: reply {}", result.reply.dump());
     return result;
   }
 

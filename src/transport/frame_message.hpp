@@ -1,11 +1,14 @@
 #pragma once
-// Turning a frame's bytes into a ZeroMQ message: copied, or zero-copy with a
-// reference to the Mat kept alive until ZeroMQ releases the buffer.
+// Frames and ZeroMQ messages, both ways without copying pixels: a frame's
+// bytes as a message (copied, or lent with a reference to the Mat kept until
+// ZeroMQ releases the buffer), and a received message's bytes as a frame.
 
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <memory>
 #include <mutex>
+#include <span>
 
 #include <zmq.hpp>
 
@@ -27,8 +30,16 @@ class ReleaseTracker {
 };
 
 /// A message holding `frame.bytes()` (frame must be contiguous). copy=true
-/// copies them; copy=false shares the Mat's buffer, which stays referenced
-/// until ZeroMQ is done with it, then `tracker` (if any) is signalled.
+/// copies them; copy=false hands the Mat's buffer to ZeroMQ
+/// (zmq_msg_init_data), which keeps a reference to the Mat until it is done
+/// with it, then `tracker` (if any) is signalled. The reference lives in a
+/// recycled block: no allocation of netgear's own in steady state.
 zmq::message_t frame_message(const Frame& frame, bool copy, std::shared_ptr<ReleaseTracker> tracker = nullptr);
+
+/// A Frame of `shape` and `dtype` over the message's bytes, without copying
+/// (the caller checked the size, see wire::validate_raw). The message is kept,
+/// in a recycled block, as long as any Mat refers to its bytes. The Frame's
+/// own copy of the shape is the one allocation.
+Frame frame_over_message(zmq::message_t&& message, std::span<const std::size_t> shape, Dtype dtype);
 
 }  // namespace netgear::transport

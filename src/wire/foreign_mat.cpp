@@ -5,8 +5,8 @@
 namespace netgear::wire {
 namespace {
 
-// Owns nothing itself: each UMatData it hands out carries a heap-allocated
-// shared_ptr to the real owner in `userdata`, dropped in deallocate().
+// The allocator of every ForeignHold: deallocating one releases it (its
+// owner goes with it); it never allocates pixels itself.
 class ForeignAllocator final : public cv::MatAllocator {
  public:
   cv::UMatData* allocate(int dims, const int* sizes, int type, void* data, size_t* step,
@@ -19,8 +19,8 @@ class ForeignAllocator final : public cv::MatAllocator {
   }
   void deallocate(cv::UMatData* u) const override {
     if (u == nullptr || u->refcount != 0 || u->urefcount != 0) return;
-    delete static_cast<std::shared_ptr<void>*>(u->userdata);
-    delete u;
+    auto* hold = static_cast<ForeignHold*>(u);  // only ForeignHolds name this allocator
+    hold->release(hold);
   }
 };
 
@@ -29,14 +29,23 @@ const ForeignAllocator& foreign_allocator() {
   return allocator;
 }
 
+struct SharedHold final : ForeignHold {
+  explicit SharedHold(std::shared_ptr<void> o) : ForeignHold(&destroy), owner(std::move(o)) {}
+  static void destroy(ForeignHold* hold) noexcept { delete static_cast<SharedHold*>(hold); }
+  std::shared_ptr<void> owner;
+};
+
 }  // namespace
 
-cv::Mat wrap_foreign(void* data, const std::vector<int>& sizes, int type, std::shared_ptr<void> owner) {
+ForeignHold::ForeignHold(Release release_fn) : cv::UMatData(&foreign_allocator()), release(release_fn) {}
+
+ForeignHoldPtr shared_hold(std::shared_ptr<void> owner) { return ForeignHoldPtr(new SharedHold(std::move(owner))); }
+
+cv::Mat wrap_foreign(void* data, std::span<const int> sizes, int type, ForeignHoldPtr hold) {
   cv::Mat mat(static_cast<int>(sizes.size()), sizes.data(), type, data);
-  auto* u = new cv::UMatData(&foreign_allocator());
+  ForeignHold* u = hold.release();
   u->data = u->origdata = static_cast<uchar*>(data);
   u->size = mat.total() * mat.elemSize();
-  u->userdata = new std::shared_ptr<void>(std::move(owner));
   mat.u = u;
   mat.addref();  // refcount 1: this Mat; copies add more, the last release deallocates
   return mat;

@@ -40,6 +40,19 @@ void append_compression(std::string& out, const Compression& c) {
   }
 }
 
+void append_shape(std::string& out, const Shape* shape) {
+  if (!shape) {
+    out += "\"\"";
+    return;
+  }
+  out += '[';
+  for (std::size_t i = 0; i < shape->size(); ++i) {
+    if (i) out += ", ";
+    append_integer(out, (*shape)[i]);
+  }
+  out += ']';
+}
+
 Compression decode_compression(const json& value) {
   Compression c;
   if (value.is_boolean()) {
@@ -76,13 +89,12 @@ Compression decode_compression(const json& value) {
   throw WireError("header key 'compression' has type " + std::string(value.type_name()));
 }
 
-std::vector<std::size_t> decode_shape(const json& value) {
+Shape decode_shape(const json& value) {
   if (!value.is_array()) throw WireError("header key 'shape' is not a list");
   if (value.size() > max_dims)
     throw WireError("header key 'shape' has " + std::to_string(value.size()) + " dimensions (at most " +
                     std::to_string(max_dims) + ")");
-  std::vector<std::size_t> shape;
-  shape.reserve(value.size());
+  Shape shape;
   for (const auto& dim : value) {
     if (!dim.is_number_integer()) throw WireError("header key 'shape' holds a non-integer: " + dim.dump());
     if (dim.is_number_unsigned() ? dim.get<std::uint64_t>() > std::numeric_limits<std::int32_t>::max()
@@ -138,9 +150,8 @@ FrameHeader decode_frame_header(const json& object) {
 
 }  // namespace
 
-std::string encode_header(const FrameHeader& h) {
-  std::string out;
-  out.reserve(192);
+void encode_header(std::string& out, const FrameHeaderRef& h) {
+  out.clear();
   out += '{';
   if (!h.port.is_null()) {
     append_key(out, "port");
@@ -153,29 +164,27 @@ std::string encode_header(const FrameHeader& h) {
   append_key(out, "message");
   append_python_json(out, h.message);
   append_key(out, "pattern");
-  append_python_json(out, h.pattern);
+  append_python_string(out, h.pattern);
   append_key(out, "dtype");
-  append_python_json(out, h.dtype);
+  append_python_string(out, h.dtype);
   append_key(out, "shape");
-  if (h.shape) {
-    out += '[';
-    for (std::size_t i = 0; i < h.shape->size(); ++i) {
-      if (i) out += ", ";
-      out += std::to_string((*h.shape)[i]);
-    }
-    out += ']';
-  } else {
-    out += "\"\"";
-  }
+  append_shape(out, h.shape);
   if (h.seq) {
     append_key(out, "netgear_seq");
-    out += std::to_string(*h.seq);
+    append_integer(out, *h.seq);
   }
   if (h.sent_ns) {
     append_key(out, "netgear_sent_ns");
-    out += std::to_string(*h.sent_ns);
+    append_integer(out, *h.sent_ns);
   }
   out += '}';
+}
+
+std::string encode_header(const FrameHeader& h) {
+  std::string out;
+  out.reserve(192);
+  encode_header(out, {h.compression, h.message, h.pattern, h.dtype, h.shape ? &*h.shape : nullptr, h.port, h.seq,
+                      h.sent_ns});
   return out;
 }
 
@@ -190,6 +199,11 @@ std::string encode_termination(const Termination& t) {
 }
 
 Header decode_header(std::string_view text) {
+  if (auto fast = decode_frame_header_fast(text)) return std::move(*fast);
+  return decode_header_full(text);
+}
+
+Header decode_header_full(std::string_view text) {
   json object = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (object.is_discarded()) throw WireError("header is not valid JSON");
   if (!object.is_object()) throw WireError("header is JSON but not an object");

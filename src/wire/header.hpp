@@ -10,9 +10,10 @@
 #include <string>
 #include <string_view>
 #include <variant>
-#include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "wire/shape.hpp"
 
 namespace netgear::wire {
 
@@ -46,7 +47,7 @@ struct FrameHeader {
   std::string pattern = "0";      ///< the sender's pattern, as a string
   std::string dtype;              ///< numpy dtype name; may be "" when compressed
   /// numpy shape; nullopt when the header says "" (compressed, vidgear >= 0.2.1).
-  std::optional<std::vector<std::size_t>> shape;
+  std::optional<Shape> shape;
   nlohmann::json port;            ///< multi-server: the sender's port label (null = absent)
   std::optional<std::uint64_t> seq;      ///< netgear extension `netgear_seq`
   std::optional<std::int64_t> sent_ns;   ///< netgear extension `netgear_sent_ns` (unix ns)
@@ -59,13 +60,28 @@ struct Termination {
 
 using Header = std::variant<FrameHeader, Termination>;
 
-/// Largest number of dimensions accepted in a shape (OpenCV's CV_MAX_DIM).
-inline constexpr std::size_t max_dims = 32;
+/// A frame header's fields by reference, for encoding one without copying
+/// them (the sender's message, its port label).
+struct FrameHeaderRef {
+  const Compression& compression;
+  const nlohmann::json& message;
+  std::string_view pattern;
+  std::string_view dtype;
+  const Shape* shape;           ///< nullptr: `""`
+  const nlohmann::json& port;   ///< null: absent
+  std::optional<std::uint64_t> seq;
+  std::optional<std::int64_t> sent_ns;
+};
 
 /// Encodes a frame header the way vidgear >= 0.2 orders it (port first when
 /// present), with Python's separators, followed by the netgear extension keys.
 /// Raw frames say `"compression": false` (falsy for 0.1.x, expected by latest).
 std::string encode_header(const FrameHeader& header);
+
+/// encode_header() into `out`, replacing its content and reusing its
+/// capacity: no allocation once `out` has room, unless the message or port
+/// needs one (numbers other than integers, strings with escapes).
+void encode_header(std::string& out, const FrameHeaderRef& header);
 
 /// Encodes a termination header.
 std::string encode_termination(const Termination& termination);
@@ -75,13 +91,31 @@ std::string encode_termination(const Termination& termination);
 Compression decode_compression(const nlohmann::json& value);
 
 /// Decodes a shape array (<= max_dims non-negative ints < 2^31); throws WireError.
-std::vector<std::size_t> decode_shape(const nlohmann::json& value);
+Shape decode_shape(const nlohmann::json& value);
 
 /// Appends a `compression` value as encode_header writes it.
 void append_compression(std::string& out, const Compression& compression);
 
+/// Appends a shape as encode_header writes it: `[4, 5, 3]`, or `""` for none.
+void append_shape(std::string& out, const Shape* shape);
+
 /// Decodes and validates a header. Accepts everything vidgear 0.1.x and
 /// 0.3.x emit. Throws WireError naming the bad key for anything else.
+/// Headers as netgear and vidgear write them are read by decode_frame_header_fast
+/// (no allocation for a null message); anything else goes through the JSON parser.
 Header decode_header(std::string_view text);
+
+/// decode_header() through nlohmann's JSON parser only (the reference the fast
+/// path is tested against).
+Header decode_header_full(std::string_view text);
+
+/// The allocation-free path of decode_header(): reads a frame header made of
+/// the keys netgear and vidgear write, with plain values (strings without
+/// escapes, integers, true/false/null; a message that is null, a boolean or a
+/// plain string). Returns nullopt for anything else — another key, a repeated
+/// key, an escape, a termination, a header decode_header_full() rejects — so
+/// that the full parser decides (and words the error). Throws nothing but
+/// std::bad_alloc (a string message).
+std::optional<FrameHeader> decode_frame_header_fast(std::string_view text);
 
 }  // namespace netgear::wire

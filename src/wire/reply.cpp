@@ -66,15 +66,24 @@ std::string encode_array_reply(const ArrayReply& r) {
   out += "\"return_type\": \"ndarray\", \"compression\": ";
   append_compression(out, r.compression);
   out += ", \"array_dtype\": ";
-  append_python_json(out, r.dtype);
+  append_python_string(out, r.dtype);
   out += ", \"array_shape\": ";
-  append_python_json(out, r.shape ? json(*r.shape) : json(""));
+  append_shape(out, r.shape ? &*r.shape : nullptr);
   out += ", \"data\": null}";
   return out;
 }
 
 Reply decode_reply(std::string_view first_part) {
   Reply reply;
+  // Only a JSON object is a JSON reply: text that cannot start one (vidgear's
+  // plain reply to every frame) is taken as it is, without the parser.
+  // nlohmann skips a UTF-8 byte order mark, then whitespace.
+  const bool bom = first_part.starts_with("\xEF\xBB\xBF");
+  const auto start = first_part.find_first_not_of(" \t\n\r", bom ? 3 : 0);
+  if (start == std::string_view::npos || first_part[start] != '{') {
+    reply.data = std::string(first_part);
+    return reply;
+  }
   auto value = json::parse(first_part, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded() || !value.is_object() || !value.contains("data")) {
     reply.data = std::string(first_part);

@@ -6,7 +6,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -39,7 +38,7 @@ struct ArrayReply {
   nlohmann::json port;             ///< null = absent
   Compression compression;         ///< raw (false) or jpeg
   std::string dtype;               ///< `array_dtype`; "" when compressed
-  std::optional<std::vector<std::size_t>> shape;  ///< `array_shape`; nullopt when ""
+  std::optional<Shape> shape;      ///< `array_shape`; nullopt when ""
 };
 
 /// `{["port",] "return_type": "ndarray", "compression", "array_dtype", "array_shape", "data": null}`.

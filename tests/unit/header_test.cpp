@@ -8,10 +8,10 @@ namespace {
 
 using json = nlohmann::json;
 
-FrameHeader raw_header(std::vector<std::size_t> shape, std::string dtype = "uint8") {
+FrameHeader raw_header(Shape shape, std::string dtype = "uint8") {
   FrameHeader h;
   h.dtype = std::move(dtype);
-  h.shape = std::move(shape);
+  h.shape = shape;
   return h;
 }
 
@@ -54,7 +54,7 @@ TEST(DecodeHeader, AcceptsVidgear017RawFrame) {
   EXPECT_TRUE(f.compression.is_raw());
   EXPECT_TRUE(f.compression.raw_as_string);
   EXPECT_EQ(f.dtype, "uint8");
-  EXPECT_EQ(*f.shape, (std::vector<std::size_t>{4, 5, 3}));
+  EXPECT_EQ(f.shape->to_vector(), (std::vector<std::size_t>{4, 5, 3}));
   EXPECT_FALSE(f.seq.has_value());
 }
 
@@ -92,7 +92,7 @@ TEST(DecodeHeader, RoundTripsOurOwnHeader) {
   h.sent_ns = -5;
   auto back = std::get<FrameHeader>(decode_header(encode_header(h)));
   EXPECT_EQ(back.dtype, "float32");
-  EXPECT_EQ(*back.shape, *h.shape);
+  EXPECT_EQ(back.shape->to_vector(), h.shape->to_vector());
   EXPECT_EQ(back.message, h.message);
   EXPECT_EQ(back.seq, 42u);
   EXPECT_EQ(back.sent_ns, -5);

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <memory>
+#include <string>
 #include <thread>
 
 #include "queue/bounded_queue.hpp"
@@ -73,6 +75,44 @@ TEST(BoundedQueue, CloseWakesABlockedProducerAndConsumer) {
   empty.close();
   EXPECT_FALSE(producer.get());
   EXPECT_FALSE(consumer.get());
+}
+
+TEST(BoundedQueue, KeepsOrderAcrossTheRingsGrowthAndWrapAround) {
+  BoundedQueue<std::string> q(6, OverflowPolicy::block);
+  PopStatus s{};
+  int next_in = 0, next_out = 0;
+  // Uneven bursts: the ring grows from empty to full capacity and wraps many times.
+  for (int round = 0; round < 50; ++round) {
+    const int burst = 1 + round % 6;
+    for (int i = 0; i < burst; ++i) ASSERT_TRUE(q.push(std::to_string(next_in++)));
+    EXPECT_EQ(q.size(), static_cast<std::size_t>(burst));
+    for (int i = 0; i < burst; ++i) EXPECT_EQ(q.pop(std::nullopt, s), std::to_string(next_out++));
+  }
+  EXPECT_EQ(q.size(), 0u);
+  EXPECT_EQ(q.dropped(), 0u);
+}
+
+TEST(BoundedQueue, DropOldestWrapsAroundTheRing) {
+  BoundedQueue<int> q(5, OverflowPolicy::drop_oldest);
+  PopStatus s{};
+  for (int i = 0; i < 3; ++i) q.push(i);
+  EXPECT_EQ(pop_now(q, s), 0);  // the ring's head moves on
+  for (int i = 3; i < 12; ++i) q.push(i);  // 12 pushed, 1 popped, the newest 5 kept
+  EXPECT_EQ(q.dropped(), 6u);
+  for (int i = 7; i < 12; ++i) EXPECT_EQ(pop_now(q, s), i);
+  EXPECT_FALSE(pop_now(q, s));
+}
+
+TEST(BoundedQueue, CloseDropsQueuedItemsAtOnce) {
+  auto alive = std::make_shared<int>(0);
+  BoundedQueue<std::shared_ptr<int>> q(4, OverflowPolicy::block);
+  q.push(alive);
+  q.push(alive);
+  EXPECT_EQ(alive.use_count(), 3);
+  q.close();
+  EXPECT_EQ(alive.use_count(), 1);  // no moved-from or stale copy stays in a slot
+  PopStatus s{};
+  EXPECT_FALSE(q.pop(std::nullopt, s));
 }
 
 }  // namespace
