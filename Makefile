@@ -26,8 +26,9 @@ test: build
 demo: build
 	$(BUILD_DIR)/bin/netgear demo
 
+# `make bench ARGS="--sizes 640x480x3 --patterns 0,1"`: see `netgear bench --help`.
 bench: build
-	$(BUILD_DIR)/bench/netgear_bench_throughput
+	$(BUILD_DIR)/bin/netgear bench $(ARGS)
 
 clean:
 	rm -rf $(BUILD_DIR)
