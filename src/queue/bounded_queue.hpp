@@ -47,6 +47,9 @@ class BoundedQueue {
     if (count_ == slots_.size()) grow();
     slot(count_).emplace(std::move(item));
     ++count_;
+    // Notified after unlocking: the woken pop() then finds the mutex free
+    // instead of going back to sleep on it (a second futex wait and wake).
+    lock.unlock();
     not_empty_.notify_one();
     return true;
   }
@@ -69,7 +72,8 @@ class BoundedQueue {
       return std::nullopt;
     }
     T item = take_oldest();
-    not_full_.notify_one();
+    lock.unlock();
+    not_full_.notify_one();  // after unlocking, as in push()
     status = PopStatus::item;
     return item;
   }
