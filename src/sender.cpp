@@ -101,7 +101,7 @@ struct Sender::Impl {
     const auto threads = static_cast<std::size_t>(settings.options.encode_threads);
     if (threads > 1)
       encoders = std::make_unique<EncodeWorkers>(
-          threads, threads, [this](EncodeJob&& job) { return encode(std::move(job)); },
+          threads, 1, [this](EncodeJob&& job) { return encode(std::move(job)); },
           [this](Encoded&& done) { transmit_encoded(std::move(done)); });
     log->info("sender: {} over {} to {}", to_string(settings.pattern), to_string(settings.protocol), endpoints.front());
   }
