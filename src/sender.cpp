@@ -99,6 +99,7 @@ struct Sender::Impl {
     if (settings.options.secure_mode != SecureMode::grasslands) curve = security::client_keys(settings.options, *log);
     socket = open_socket();
     const auto threads = static_cast<std::size_t>(settings.options.encode_threads);
+    // A backlog of one frame keeps every worker busy; more would only add latency.
     if (threads > 1)
       encoders = std::make_unique<EncodeWorkers>(
           threads, 1, [this](EncodeJob&& job) { return encode(std::move(job)); },
