@@ -148,12 +148,6 @@ struct Sender::Impl {
     return settings.options.force_terminate || settings.options.bidirectional_mode;
   }
 
-  // The sender's port label, stamped into every message in multi-server mode.
-  [[nodiscard]] nlohmann::json port_label() const {
-    if (!settings.options.multiserver_mode) return nullptr;
-    return settings.effective_ports().front();
-  }
-
   // XPUB (verboser) passes up every subscription (first byte 1) and
   // unsubscription (0, also when a receiver disconnects); drain them so they
   // never pile up, keeping the count of receivers.
@@ -178,17 +172,18 @@ struct Sender::Impl {
     }
   }
 
-  std::string header_text;                    // guarded by io: frame_header()'s buffer, reused
-  std::optional<nlohmann::json> header_port;  // guarded by io: port_label(), worked out once
+  std::string header_text;  // guarded by io: frame_header()'s buffer, reused
+  // The sender's port label, stamped into every message in multi-server mode.
+  const nlohmann::json port_label =
+      settings.options.multiserver_mode ? nlohmann::json(settings.effective_ports().front()) : nlohmann::json();
 
   // The frame's header, written into header_text: no allocation per frame
   // once the buffer has grown (wire::encode_header).
   const std::string& frame_header(const detail::PayloadInfo& info, const nlohmann::json& message,
                                   std::int64_t sent_ns) {
-    if (!header_port) header_port = port_label();
     const char pattern = static_cast<char>('0' + static_cast<int>(settings.pattern));
     wire::encode_header(header_text, {info.compression, message, std::string_view(&pattern, 1), info.dtype,
-                                      info.shape ? &*info.shape : nullptr, *header_port, next_seq++, sent_ns});
+                                      info.shape ? &*info.shape : nullptr, port_label, next_seq++, sent_ns});
     return header_text;
   }
 
@@ -359,7 +354,7 @@ struct Sender::Impl {
     return result;
   }
 
-  [[nodiscard]] std::string termination() const { return wire::encode_termination({port_label()}); }
+  [[nodiscard]] std::string termination() const { return wire::encode_termination({port_label}); }
 
   // PUB/SUB: ZeroMQ discards data a receiver has not read yet when the
   // connection closes under it, so after the termination the sender waits for
