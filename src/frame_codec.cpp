@@ -29,6 +29,7 @@ Decoding decoding_for(const Options& o) {
   d.fastdct = o.jpeg_compression_fastdct;
   d.fastupsample = o.jpeg_compression_fastupsample;
   if (o.compression_decode_flag) d.image_flag = *o.compression_decode_flag;
+  d.max_decoded_bytes = o.max_message_size;
   return d;
 }
 
@@ -101,8 +102,9 @@ Frame decode_payload(const PayloadInfo& info, zmq::message_t&& payload, const De
   }
   const std::span<const unsigned char> bytes(static_cast<const unsigned char*>(payload.data()), payload.size());
   if (c.kind == wire::Compression::Kind::jpeg)
-    return Frame(codec::decode_jpeg(bytes, c.colorspace, d.fastdct || c.dct, d.fastupsample || c.ups));
-  return Frame(codec::decode_image(bytes, d.image_flag));
+    return Frame(codec::decode_jpeg(bytes, c.colorspace, d.fastdct || c.dct, d.fastupsample || c.ups,
+                                    d.max_decoded_bytes));
+  return Frame(codec::decode_image(bytes, d.image_flag, d.max_decoded_bytes));
 }
 
 }  // namespace netgear::detail

@@ -4,6 +4,7 @@
 // by extension (vidgear 0.1.x). Used for frames and for frames returned in
 // bidirectional replies.
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +35,10 @@ struct Decoding {
   bool fastdct = true;            ///< receiver's jpeg_compression_fastdct (or-ed with the header's)
   bool fastupsample = false;      ///< receiver's jpeg_compression_fastupsample (or-ed with the header's)
   int image_flag = -1;            ///< cv::imdecode flag (compression_param); default IMREAD_UNCHANGED
+  /// Most bytes a compressed frame may decode to, as its header declares it
+  /// (the options' max_message_size): a larger one is refused before its
+  /// pixels are allocated. -1: no limit.
+  std::int64_t max_decoded_bytes = -1;
 };
 
 Encoding encoding_for(const Options& options);
@@ -58,7 +63,7 @@ zmq::message_t encode_payload(const Frame& frame, const Encoding& encoding, Payl
 /// Decodes a payload described by `info`. Raw payloads are wrapped without a
 /// copy (the message is taken over; see transport::frame_over_message).
 /// Throws wire::WireError for a size or dtype mismatch and codec::CodecError
-/// for an undecodable image.
+/// for an undecodable image or one over decoding.max_decoded_bytes.
 Frame decode_payload(const PayloadInfo& info, zmq::message_t&& payload, const Decoding& decoding);
 
 }  // namespace netgear::detail

@@ -100,7 +100,10 @@ struct Options {
   /// PUB/SUB (a publisher cannot be paced, so block is refused there).
   std::optional<OverflowPolicy> overflow_policy;
   /// Largest message a receiver accepts, in bytes (ZMQ_MAXMSGSIZE); a larger
-  /// one drops the sender's connection. -1 = no limit.
+  /// one drops the sender's connection. Also the most a compressed frame (or
+  /// a reply's frame) may decode to, as its image header declares it: a few
+  /// bytes can declare gigabytes, so a larger one is refused as a bad frame
+  /// before its pixels are allocated. -1 = no limit.
   std::int64_t max_message_size = std::int64_t{1} << 30;
   /// Secure mode, receiver, tcp: the client IP addresses admitted (numeric
   /// IPv4/IPv6, as the peer's packets carry them); empty admits any address.

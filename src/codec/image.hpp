@@ -3,6 +3,7 @@
 // cv::imencode on the sender, cv::imdecode on the receiver. Pure functions
 // over buffers; safe to call from any thread.
 
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -24,8 +25,12 @@ void encode_image(const cv::Mat& image, std::string_view extension, const std::v
                   std::vector<unsigned char>& out);
 
 /// Decodes an encoded image with cv::imdecode and `flag` (cv::IMREAD_*; vidgear's
-/// receiver default is 0 = IMREAD_GRAYSCALE). Throws CodecError if the bytes are
-/// not a decodable image.
-cv::Mat decode_image(std::span<const unsigned char> encoded, int flag);
+/// receiver default is 0 = IMREAD_GRAYSCALE). Only JPEG, PNG and BMP data (the
+/// formats vidgear 0.1.x sends) reach imdecode, and only once their header is
+/// read: an image that would decode to more than `max_bytes` (at full
+/// resolution, with `flag`'s channels and depth; -1: no limit) is refused
+/// before anything is allocated for it. Throws CodecError for another format,
+/// an image over the limit, or bytes that are not a decodable image.
+cv::Mat decode_image(std::span<const unsigned char> encoded, int flag, std::int64_t max_bytes = -1);
 
 }  // namespace netgear::codec

@@ -97,6 +97,30 @@ std::string depth_name(int depth) {
 
 int colorspace_channels(std::string_view colorspace) { return layout_of(colorspace).channels; }
 
+JpegHeader read_jpeg_header(std::span<const unsigned char> jpeg) {
+  if (jpeg.empty()) throw CodecError("JPEG decode failed: no data");
+  Handle& handle = decompressor();
+  JpegHeader header;
+  int subsampling = 0, jpeg_colorspace = 0;
+  if (tjDecompressHeader3(handle.get(), jpeg.data(), jpeg.size(), &header.width, &header.height, &subsampling,
+                          &jpeg_colorspace) != 0)
+    handle.fail("JPEG decode failed");
+  const bool four = jpeg_colorspace == TJCS_CMYK || jpeg_colorspace == TJCS_YCCK;
+  header.components = jpeg_colorspace == TJCS_GRAY ? 1 : four ? 4 : 3;
+  return header;
+}
+
+void check_decoded_size(std::int64_t width, std::int64_t height, int bytes_per_pixel, std::int64_t max_bytes,
+                        std::string_view format) {
+  if (max_bytes < 0) return;
+  // width and height are below 2^32, so their product fits; the bytes may not.
+  const auto pixels = static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(height);
+  if (pixels <= static_cast<std::uint64_t>(max_bytes) / static_cast<std::uint64_t>(bytes_per_pixel)) return;
+  throw CodecError(std::string(format) + " decode refused: the header declares " + std::to_string(width) + " x " +
+                   std::to_string(height) + " pixels of " + std::to_string(bytes_per_pixel) +
+                   " byte(s), more than the limit of " + std::to_string(max_bytes) + " bytes (max_message_size)");
+}
+
 void encode_jpeg(const cv::Mat& image, const JpegParams& params, std::vector<unsigned char>& out) {
   const Layout& layout = layout_of(params.colorspace);
   if (image.empty()) throw CodecError("cannot JPEG-encode an empty image");
@@ -133,14 +157,11 @@ void encode_jpeg(const cv::Mat& image, const JpegParams& params, std::vector<uns
 }
 
 cv::Mat decode_jpeg(std::span<const unsigned char> jpeg, const std::string& colorspace, bool fastdct,
-                    bool fastupsample) {
+                    bool fastupsample, std::int64_t max_bytes) {
   const Layout& layout = layout_of(colorspace);
-  if (jpeg.empty()) throw CodecError("JPEG decode failed: no data");
-  Handle& handle = decompressor();
-  int width = 0, height = 0, subsampling = 0, jpeg_colorspace = 0;
-  if (tjDecompressHeader3(handle.get(), jpeg.data(), jpeg.size(), &width, &height, &subsampling, &jpeg_colorspace) !=
-      0)
-    handle.fail("JPEG decode failed");
+  const JpegHeader header = read_jpeg_header(jpeg);
+  const int width = header.width, height = header.height;
+  check_decoded_size(width, height, layout.channels, max_bytes, "JPEG");
 
   // The header is the peer's word: a few bytes may claim 65535 x 65535, which
   // should fail as a bad frame, not as an allocator exception.
@@ -159,6 +180,7 @@ cv::Mat decode_jpeg(std::span<const unsigned char> jpeg, const std::string& colo
   int flags = TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS;
   if (fastdct) flags |= TJFLAG_FASTDCT;
   if (fastupsample) flags |= TJFLAG_FASTUPSAMPLE;
+  Handle& handle = decompressor();
   if (tjDecompress2(handle.get(), jpeg.data(), jpeg.size(), image.data, width, static_cast<int>(image.step[0]), height,
                     layout.format, flags) != 0)
     handle.fail("JPEG decode failed");

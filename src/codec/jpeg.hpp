@@ -8,6 +8,7 @@
 // thread ends, so concurrent calls from different threads never share state
 // and a frame never pays for creating a handle.
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,6 +27,24 @@ class CodecError : public FrameError {
  public:
   using FrameError::FrameError;
 };
+
+/// What a JPEG's header declares, read without decoding a pixel.
+struct JpegHeader {
+  int width = 0;
+  int height = 0;
+  int components = 0;  ///< 1 (grey), 3 (colour) or 4 (CMYK, YCCK)
+};
+
+/// Reads the header of `jpeg` with TurboJPEG (the parser decoding uses).
+/// Throws CodecError with TurboJPEG's message when there is no readable header.
+JpegHeader read_jpeg_header(std::span<const unsigned char> jpeg);
+
+/// Refuses an image whose header declares more than `max_bytes` decoded
+/// (width x height x bytes_per_pixel), before anything is allocated for it:
+/// a few bytes from a peer may declare gigabytes. -1: no limit. Throws
+/// CodecError naming `format`, the declared size and the limit.
+void check_decoded_size(std::int64_t width, std::int64_t height, int bytes_per_pixel, std::int64_t max_bytes,
+                        std::string_view format);
 
 /// simplejpeg's encode parameters, with vidgear's defaults.
 struct JpegParams {
@@ -54,8 +73,10 @@ void encode_jpeg(const cv::Mat& image, const JpegParams& params, std::vector<uns
 /// TurboJPEG's faster inverse DCT and chroma upsampling.
 /// Throws CodecError for an unknown colorspace and for corrupt or truncated
 /// data, with TurboJPEG's message; its warnings count as errors, so a damaged
-/// frame is never returned as if it were whole.
+/// frame is never returned as if it were whole. Also throws CodecError, before
+/// allocating the image, when the header declares more than `max_bytes`
+/// decoded (see check_decoded_size; -1: no limit).
 cv::Mat decode_jpeg(std::span<const unsigned char> jpeg, const std::string& colorspace, bool fastdct,
-                    bool fastupsample);
+                    bool fastupsample, std::int64_t max_bytes = -1);
 
 }  // namespace netgear::codec

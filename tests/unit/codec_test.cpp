@@ -11,6 +11,7 @@
 
 #include "codec/image.hpp"
 #include "codec/jpeg.hpp"
+#include "frame_codec.hpp"
 
 namespace netgear::codec {
 namespace {
@@ -309,6 +310,108 @@ TEST(ImageCodec, UndecodableBytesAreAnError) {
   const auto message = codec_error([&] { decode_image(junk, cv::IMREAD_COLOR); });
   EXPECT_NE(message.find("not a decodable image"), std::string::npos) << message;
   EXPECT_THROW(decode_image({}, cv::IMREAD_COLOR), CodecError);
+}
+
+// ---- Declared sizes: a few bytes from a peer must not make the decoder allocate gigabytes ----
+
+// `bytes` with the big-endian 16-bit values `first`, `second` written at `offset`.
+std::vector<unsigned char> declaring16(std::vector<unsigned char> bytes, std::size_t offset, int first, int second) {
+  for (const int value : {first, second}) {
+    bytes.at(offset++) = static_cast<unsigned char>(value >> 8);
+    bytes.at(offset++) = static_cast<unsigned char>(value);
+  }
+  return bytes;
+}
+
+// The JPEG's SOF0 segment: height and width (big-endian) follow it at +5 and +7.
+std::size_t sof_of(const std::vector<unsigned char>& jpeg) {
+  for (std::size_t i = 0; i + 1 < jpeg.size(); ++i)
+    if (jpeg[i] == 0xFF && jpeg[i + 1] == 0xC0) return i;
+  ADD_FAILURE() << "no SOF0";
+  return 0;
+}
+
+TEST(JpegCodec, RefusesAHeaderDeclaringMoreThanTheLimitBeforeAllocating) {
+  const auto jpeg = jpeg_of(smooth_image(16, 24, 3), "BGR");
+  EXPECT_EQ(decode_jpeg(jpeg, "BGR", true, false, 16 * 24 * 3).total(), 16u * 24u);  // exactly the limit
+  auto message = codec_error([&] { decode_jpeg(jpeg, "BGR", true, false, 16 * 24 * 3 - 1); });
+  EXPECT_NE(message.find("24 x 16 pixels of 3 byte(s)"), std::string::npos) << message;
+  EXPECT_NE(message.find("limit of 1151 bytes"), std::string::npos) << message;
+  // What fuzzing found: 1 KB whose header says 65000 x 65000, i.e. 16.9 GB as RGBA.
+  const auto huge = declaring16(jpeg, sof_of(jpeg) + 5, 65000, 65000);
+  message = codec_error([&] { decode_jpeg(huge, "RGBA", true, false, std::int64_t{1} << 30); });
+  EXPECT_NE(message.find("65000 x 65000 pixels of 4 byte(s)"), std::string::npos) << message;
+  EXPECT_EQ(read_jpeg_header(huge).width, 65000);
+  EXPECT_EQ(read_jpeg_header(huge).components, 3);
+}
+
+TEST(ImageCodec, RefusesImagesDeclaringMoreThanTheLimitBeforeAllocating) {
+  constexpr std::int64_t limit = std::int64_t{1} << 30;
+  // fuzz/corpus/fuzz_decode/oom_bmp_13569x65792 (less its first byte): 52 bytes
+  // that made imdecode allocate 2.7 GB.
+  const std::vector<unsigned char> bmp = {
+      0x42, 0x4d, 0x4e, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00, 0x28, 0x00, 0x00, 0x00,
+      0x01, 0x35, 0x00, 0x00, 0x00, 0x01, 0x01, 0x00, 0x01, 0x00, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00, 0xa1, 0x30,
+      0x62, 0x94, 0xc6, 0x55, 0x87, 0xb9, 0xeb, 0x00, 0x25, 0x96, 0x57, 0x89, 0x7c, 0x00, 0xae, 0xe0};
+  auto message = codec_error([&] { decode_image(bmp, cv::IMREAD_UNCHANGED, limit); });
+  EXPECT_NE(message.find("BMP decode refused: the header declares 13569 x 65792 pixels"), std::string::npos)
+      << message;
+  // PNG (IHDR: width and height at 16 and 20) and JPEG through OpenCV, 30000 x 30000.
+  std::vector<unsigned char> png, jpg;
+  encode_image(smooth_image(7, 5, 3), ".png", {}, png);
+  png = declaring16(declaring16(png, 16, 0, 30000), 20, 0, 30000);
+  message = codec_error([&] { decode_image(png, cv::IMREAD_COLOR, limit); });
+  EXPECT_NE(message.find("PNG decode refused: the header declares 30000 x 30000 pixels of 3 byte(s)"),
+            std::string::npos)
+      << message;
+  encode_image(smooth_image(16, 16, 3), ".jpg", {}, jpg);
+  jpg = declaring16(jpg, sof_of(jpg) + 5, 30000, 30000);
+  message = codec_error([&] { decode_image(jpg, cv::IMREAD_COLOR, limit); });
+  EXPECT_NE(message.find("JPEG decode refused: the header declares 30000 x 30000 pixels of 3 byte(s)"),
+            std::string::npos)
+      << message;
+}
+
+TEST(ImageCodec, CountsTheChannelsAndDepthTheFlagAsksFor) {
+  std::vector<unsigned char> png;
+  encode_image(smooth_image(30, 41, 4, CV_16U), ".png", {}, png);
+  const std::int64_t pixels = 30 * 41;
+  EXPECT_EQ(decode_image(png, cv::IMREAD_UNCHANGED, pixels * 8).type(), CV_16UC4);
+  EXPECT_THROW(decode_image(png, cv::IMREAD_UNCHANGED, pixels * 8 - 1), CodecError);
+  EXPECT_EQ(decode_image(png, cv::IMREAD_GRAYSCALE, pixels).type(), CV_8UC1);
+  EXPECT_THROW(decode_image(png, cv::IMREAD_COLOR, pixels * 3 - 1), CodecError);
+  EXPECT_EQ(decode_image(png, cv::IMREAD_ANYDEPTH | cv::IMREAD_ANYCOLOR, pixels * 6).type(), CV_16UC3);
+  EXPECT_EQ(decode_image(png, cv::IMREAD_COLOR, -1).type(), CV_8UC3);  // -1: no limit
+}
+
+TEST(ImageCodec, DecodesOnlyJpegPngAndBmp) {
+  // imdecode reads many more formats (here PPM), whose sizes are not checked.
+  const std::string ppm = "P6\n2 1\n255\n\x01\x02\x03\x04\x05\x06";
+  const std::vector<unsigned char> bytes(ppm.begin(), ppm.end());
+  const auto message = codec_error([&] { decode_image(bytes, cv::IMREAD_UNCHANGED); });
+  EXPECT_NE(message.find("not a decodable image: neither JPEG, PNG nor BMP"), std::string::npos) << message;
+}
+
+TEST(FrameCodec, CompressedFramesAreBoundByMaxMessageSize) {
+  Options options;
+  EXPECT_EQ(detail::decoding_for(options).max_decoded_bytes, std::int64_t{1} << 30);  // the default, 1 GiB
+  options.max_message_size = 16 * 24 * 3 - 1;
+  const detail::Decoding decoding = detail::decoding_for(options);
+  EXPECT_EQ(decoding.max_decoded_bytes, 16 * 24 * 3 - 1);
+  const auto jpeg = jpeg_of(smooth_image(16, 24, 3), "BGR");
+  detail::PayloadInfo info;
+  info.compression.kind = wire::Compression::Kind::jpeg;
+  EXPECT_THROW(detail::decode_payload(info, zmq::message_t(jpeg.data(), jpeg.size()), decoding), CodecError);
+  std::vector<unsigned char> png;
+  encode_image(smooth_image(16, 24, 3), ".png", {}, png);
+  info.compression.kind = wire::Compression::Kind::extension;
+  info.compression.extension = ".png";
+  EXPECT_THROW(detail::decode_payload(info, zmq::message_t(png.data(), png.size()), decoding), CodecError);
+  options.max_message_size = -1;
+  EXPECT_EQ(detail::decode_payload(info, zmq::message_t(png.data(), png.size()), detail::decoding_for(options))
+                .mat()
+                .total(),
+            16u * 24u);
 }
 
 }  // namespace
