@@ -30,5 +30,21 @@ demo: build
 bench: build
 	$(BUILD_DIR)/bin/netgear bench $(ARGS)
 
+# libFuzzer (clang, ASan + UBSan) over the fuzz targets in fuzz/: each runs
+# FUZZ_RUNS executions from its seed corpus; a crash, leak, timeout, OOM or
+# sanitizer report fails the run (fuzz/run.sh; logs in $(FUZZ_DIR)/<target>.log).
+# `make fuzz FUZZ_RUNS=100000` for a quick pass.
+FUZZ_DIR ?= build-fuzz
+FUZZ_RUNS ?= 10000000
+
+.PHONY: fuzz
+
+fuzz:
+	@scripts/install-deps.sh --fuzz
+	cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNETGEAR_FUZZ=ON \
+		-DNETGEAR_BUILD_TESTS=OFF -DNETGEAR_BUILD_TOOLS=OFF -DNETGEAR_BUILD_PYTHON=OFF -DNETGEAR_INSTALL=OFF
+	cmake --build $(FUZZ_DIR) -j $(JOBS)
+	fuzz/run.sh $(FUZZ_DIR) $(FUZZ_RUNS)
+
 clean:
 	rm -rf $(BUILD_DIR)

@@ -2,6 +2,7 @@
 # Installs what netgear needs to build and test, from Debian's packages only.
 # Idempotent: packages already present are skipped; apt-get runs only when one is missing.
 # Usage: scripts/install-deps.sh            (build + test dependencies)
+#        scripts/install-deps.sh --fuzz     (those, plus clang and libFuzzer for `make fuzz`)
 set -euo pipefail
 
 packages=(
@@ -14,6 +15,12 @@ packages=(
   python3 python3-dev python3-zmq python3-numpy python3-pytest python3-opencv pybind11-dev
   chromium
 )
+for arg in "$@"; do
+  case "$arg" in
+    --fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    *) echo "install-deps: unknown argument '$arg' (known: --fuzz)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
