@@ -69,6 +69,7 @@ struct Sender::Impl {
   bool closed = false;             // guarded by io
   std::atomic<bool> peer_lost{false};  // retries exhausted (written under io)
   int timeouts_in_row = 0;         // guarded by io
+  std::optional<transport::HandshakeMonitor::Failure> last_handshake_failure;  // guarded by io
   std::uint64_t next_seq = 0;      // guarded by io
   std::optional<std::string> termination_ack;  // guarded by io
   std::vector<zmq::message_t> reply_parts;     // guarded by io: one vector for every reply
@@ -131,9 +132,11 @@ struct Sender::Impl {
   }
 
   // Secure mode: what the handshake monitor saw, as advice for a timeout.
+  // The last failure is kept until a reply comes: the socket reset after a
+  // timeout may not have failed its own handshake yet when the next one ends.
   std::string handshake_trouble() {
     if (!monitor) return {};
-    std::optional<transport::HandshakeMonitor::Failure> last;
+    auto& last = last_handshake_failure;
     while (auto f = monitor->failure()) last = f;
     if (!last) return {};
     if (last->auth)
@@ -348,6 +351,7 @@ struct Sender::Impl {
     transport::recv_all(socket, parts);
     ++replies;
     timeouts_in_row = 0;
+    last_handshake_failure.reset();
     SendResult result = outcome(SendStatus::delivered);
     read_reply(parts, result);
     if (log->should_log(spdlog::level::debug)) log->debug("sender: reply {}", result.reply.dump());
