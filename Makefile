@@ -30,6 +30,40 @@ demo: build
 bench: build
 	$(BUILD_DIR)/bin/netgear bench $(ARGS)
 
+# Sanitizer builds of the C++ tests, each in its own build directory
+# (cmake/NetgearSanitizers.cmake; runtime options and sanitizers/*.supp reach
+# the tests as CTest properties). `make sanitize` runs both; CI runs it.
+ASAN_DIR ?= build-asan
+TSAN_DIR ?= build-tsan
+ASAN_LABELS ?= unit|integration|transport|fuzz
+TSAN_LABELS ?= unit|integration|transport
+# Only the test binaries those labels run: unit, transport and integration
+# tests, plus, for ASan, the fuzz corpus replays (fuzz/<name>.cpp -> <name>_replay).
+SAN_TEST_TARGETS = unit_tests transport_tests integration_tests
+FUZZ_REPLAYS = $(patsubst fuzz/%.cpp,%_replay,$(wildcard fuzz/fuzz_*.cpp))
+ASAN_TARGETS ?= $(SAN_TEST_TARGETS) $(FUZZ_REPLAYS)
+TSAN_TARGETS ?= $(SAN_TEST_TARGETS)
+SAN_CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" \
+	-DNETGEAR_BUILD_TOOLS=OFF -DNETGEAR_BUILD_PYTHON=OFF -DNETGEAR_INSTALL=OFF -DNETGEAR_PYTHON=$(PYTHON)
+
+.PHONY: sanitize test-asan test-tsan
+
+sanitize: test-asan test-tsan
+
+$(ASAN_DIR)/build.ninja: | deps
+	cmake -S . -B $(ASAN_DIR) $(SAN_CMAKE_FLAGS) -DNETGEAR_SANITIZE=address,undefined
+
+$(TSAN_DIR)/build.ninja: | deps
+	cmake -S . -B $(TSAN_DIR) $(SAN_CMAKE_FLAGS) -DNETGEAR_SANITIZE=thread
+
+test-asan: deps $(ASAN_DIR)/build.ninja
+	cmake --build $(ASAN_DIR) -j $(JOBS) --target $(ASAN_TARGETS)
+	cd $(ASAN_DIR) && ctest --output-on-failure --no-tests=error -j $(JOBS) -L '$(ASAN_LABELS)'
+
+test-tsan: deps $(TSAN_DIR)/build.ninja
+	cmake --build $(TSAN_DIR) -j $(JOBS) --target $(TSAN_TARGETS)
+	cd $(TSAN_DIR) && ctest --output-on-failure --no-tests=error -j $(JOBS) -L '$(TSAN_LABELS)'
+
 # libFuzzer (clang, ASan + UBSan) over the fuzz targets in fuzz/: each runs
 # FUZZ_RUNS executions from its seed corpus; a crash, leak, timeout, OOM or
 # sanitizer report fails the run (fuzz/run.sh; logs in $(FUZZ_DIR)/<target>.log).
