@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "netgear/error.hpp"
+#include "netgear/json_limits.hpp"
 
 namespace netgear {
 namespace {
@@ -208,6 +209,7 @@ std::string closest_option(std::string_view key) {
 void Options::set(std::string_view raw_key, const json& value) {
   std::string_view key = trim(raw_key);
   if (key == "bidectional_mode") key = "bidirectional_mode";  // the seed's spelling
+  check_json_depth(value, key);  // before an error message dumps it (recursively)
   for (const auto& [name, setter] : table()) {
     if (name == key) {
       setter(*this, name, value);
@@ -223,6 +225,7 @@ void Options::set(std::string_view raw_key, const json& value) {
 
 Options Options::from_json(const json& object) {
   if (object.is_null()) return {};
+  if (!object.is_object()) check_json_depth(object, "options");
   if (!object.is_object()) throw OptionError("options", type_problem(object, "an object of option: value pairs"));
   Options o;
   for (const auto& [key, value] : object.items()) o.set(key, value);

@@ -6,7 +6,9 @@
 
 #include "frame_codec.hpp"
 #include "log.hpp"
+#include "log_limit.hpp"
 #include "netgear/error.hpp"
+#include "netgear/json_limits.hpp"
 #include "queue/bounded_queue.hpp"
 #include "roster.hpp"
 #include "security/secure_setup.hpp"
@@ -14,6 +16,7 @@
 #include "transport/monitor.hpp"
 #include "transport/sockets.hpp"
 #include "wire/header.hpp"
+#include "wire/peer_text.hpp"
 #include "wire/reply.hpp"
 
 namespace netgear {
@@ -59,7 +62,9 @@ struct Receiver::Impl {
 
   std::atomic<EndReason> end{EndReason::none};
   std::atomic<std::uint64_t> received{0}, delivered{0}, bad{0}, bytes{0}, filtered{0}, rejected{0};
-  Clock::time_point last_rejection_log{};  // I/O thread
+  // Warnings a peer can cause at will: the first few, then one per 10 s (I/O thread).
+  detail::LogLimiter refused_log{1, std::chrono::seconds(10)};
+  detail::LogLimiter malformed_log{5, std::chrono::seconds(10)};
   std::mutex return_mutex;
   nlohmann::json return_data;           // guarded by return_mutex
   std::optional<Frame> return_frame;    // guarded by return_mutex
@@ -110,9 +115,8 @@ struct Receiver::Impl {
   void note_refused_clients() {
     while (auto failure = monitor->failure()) {
       ++rejected;
-      const auto now = Clock::now();
-      if (failure->auth || now - last_rejection_log < std::chrono::seconds(10)) continue;
-      last_rejection_log = now;
+      std::uint64_t suppressed = 0;
+      if (failure->auth || !refused_log.allow(Clock::now(), suppressed)) continue;
       log->warn("receiver: refused a client at {}: {} ({} refused so far)", failure->endpoint, failure->reason,
                 rejected.load());
     }
@@ -151,9 +155,16 @@ struct Receiver::Impl {
     }
   }
 
+  // `why` quotes peer values only through wire::peer_text (escaped, cut short).
   void reject(const std::string& why) {
     ++bad;
-    log->warn("receiver: dropped a malformed message: {}", why);
+    std::uint64_t suppressed = 0;
+    if (!malformed_log.allow(Clock::now(), suppressed)) return;
+    if (suppressed == 0)
+      log->warn("receiver: dropped a malformed message: {}", why);
+    else
+      log->warn("receiver: dropped a malformed message: {} ({} more not logged; {} bad in all)", why, suppressed,
+                bad.load());
   }
 
   [[nodiscard]] const Options& options() const { return settings.options; }
@@ -220,7 +231,7 @@ struct Receiver::Impl {
       const auto label = detail::Roster::label(t.port);
       if (!options().filter.empty() && label != options().filter) return false;
       if (!roster.terminate(label)) {
-        log->info("receiver: the sender on port {} ended its stream", label);
+        log->info("receiver: the sender on port {} ended its stream", wire::peer_text(label));
         return false;
       }
     }
@@ -328,6 +339,7 @@ std::optional<Received> Receiver::recv_for(std::chrono::milliseconds wait) {
 }
 
 void Receiver::set_return_data(nlohmann::json data) {
+  check_json_depth(data, "return_data");  // the I/O thread copies and encodes it recursively
   std::lock_guard lock(impl_->return_mutex);
   impl_->return_data = std::move(data);
   impl_->return_frame.reset();

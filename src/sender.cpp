@@ -7,12 +7,14 @@
 #include "frame_codec.hpp"
 #include "log.hpp"
 #include "netgear/error.hpp"
+#include "netgear/json_limits.hpp"
 #include "pipeline/ordered_workers.hpp"
 #include "security/secure_setup.hpp"
 #include "transport/context.hpp"
 #include "transport/monitor.hpp"
 #include "transport/sockets.hpp"
 #include "wire/header.hpp"
+#include "wire/peer_text.hpp"
 #include "wire/reply.hpp"
 
 namespace netgear {
@@ -354,7 +356,7 @@ struct Sender::Impl {
     last_handshake_failure.reset();
     SendResult result = outcome(SendStatus::delivered);
     read_reply(parts, result);
-    if (log->should_log(spdlog::level::debug)) log->debug("sender: reply {}", result.reply.dump());
+    if (log->should_log(spdlog::level::debug)) log->debug("sender: reply {}", wire::peer_text(result.reply.dump()));
     return result;
   }
 
@@ -462,6 +464,7 @@ Sender& Sender::operator=(Sender&& other) noexcept {
 
 SendResult Sender::send(const Frame& frame, const nlohmann::json& message) {
   if (!impl_) throw ModeError("netgear: send() on a moved-from Sender");
+  check_json_depth(message, "message");  // before anything recursive (encoding, a copy for the workers)
   return impl_->send(frame, message);
 }
 

@@ -113,7 +113,8 @@ struct Options {
   /// Sets one option from its vidgear key and a JSON value ("copy", true).
   /// Keys are matched exactly after trimming spaces; `bidectional_mode` (the
   /// seed's spelling) is accepted for bidirectional_mode. Throws OptionError
-  /// naming the key for an unknown key, a wrong type or an invalid value.
+  /// naming the key for an unknown key, a wrong type or an invalid value, and
+  /// for a value nested deeper than max_json_depth (json_limits.hpp).
   void set(std::string_view key, const nlohmann::json& value);
 
   /// Builds Options from a JSON object of key/value pairs (see set()).

@@ -85,7 +85,8 @@ class Receiver {
 
   /// Bidirectional mode: data attached to the reply to every following
   /// frame until replaced (vidgear's recv(return_data)). The sender gets it
-  /// from send(): SendResult::reply.
+  /// from send(): SendResult::reply. Throws OptionError("return_data") when
+  /// `data` nests deeper than max_json_depth (json_limits.hpp).
   void set_return_data(nlohmann::json data);
   /// Bidirectional mode: a frame returned with every following reply, JPEG
   /// compressed when this receiver's jpeg_compression is on (SendResult::

@@ -73,7 +73,10 @@ class Sender {
   /// Sends a frame (and an optional JSON message) and, for patterns 0/1, waits
   /// up to request_timeout for the receiver's reply.
   /// Throws FrameError for an empty or unsupported frame, ModeError after
-  /// close(), PeerLostError when max_retries replies in a row did not come.
+  /// close(), PeerLostError when max_retries replies in a row did not come,
+  /// OptionError("message") when `message` nests deeper than max_json_depth
+  /// (json_limits.hpp). A reply nested deeper than that is not parsed: it is
+  /// returned as its text, like any reply that is not JSON.
   [[nodiscard]] SendResult send(const Frame& frame, const nlohmann::json& message = nullptr);
 
   /// PUB/SUB: waits until `count` receivers have subscribed (frames sent

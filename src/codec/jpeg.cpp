@@ -8,6 +8,8 @@
 #include <climits>
 #include <cstring>
 
+#include "wire/peer_text.hpp"
+
 namespace netgear::codec {
 namespace {
 
@@ -32,7 +34,7 @@ const Layout& layout_of(std::string_view colorspace) {
     if (layout.name == upper) return layout;
   std::string accepted;
   for (const auto& layout : layouts) accepted += (accepted.empty() ? "" : ", ") + std::string(layout.name);
-  throw CodecError("unknown JPEG colorspace '" + std::string(colorspace) + "' (accepted: " + accepted + ")");
+  throw CodecError("unknown JPEG colorspace '" + wire::peer_text(colorspace) + "' (accepted: " + accepted + ")");
 }
 
 // One TurboJPEG handle, created on first use and destroyed with its owner. A

@@ -3,7 +3,9 @@
 #include <array>
 #include <limits>
 
+#include "wire/json_depth.hpp"
 #include "wire/json_text.hpp"
+#include "wire/peer_text.hpp"
 
 namespace netgear::wire {
 namespace {
@@ -72,7 +74,7 @@ Compression decode_compression(const json& value) {
         return c;
       }
     }
-    throw WireError("header key 'compression' names an unknown format '" + text +
+    throw WireError("header key 'compression' names an unknown format '" + peer_text(text) +
                     "' (expected .jpg, .jpeg, .png or .bmp)");
   }
   if (value.is_object()) {
@@ -96,11 +98,11 @@ Shape decode_shape(const json& value) {
                     std::to_string(max_dims) + ")");
   Shape shape;
   for (const auto& dim : value) {
-    if (!dim.is_number_integer()) throw WireError("header key 'shape' holds a non-integer: " + dim.dump());
+    if (!dim.is_number_integer()) throw WireError("header key 'shape' holds a non-integer: " + peer_text(dim.dump()));
     if (dim.is_number_unsigned() ? dim.get<std::uint64_t>() > std::numeric_limits<std::int32_t>::max()
                                  : (dim.get<std::int64_t>() < 0 ||
                                     dim.get<std::int64_t>() > std::numeric_limits<std::int32_t>::max()))
-      throw WireError("header key 'shape' holds an out-of-range dimension: " + dim.dump());
+      throw WireError("header key 'shape' holds an out-of-range dimension: " + peer_text(dim.dump()));
     shape.push_back(dim.get<std::size_t>());
   }
   return shape;
@@ -204,6 +206,11 @@ Header decode_header(std::string_view text) {
 }
 
 Header decode_header_full(std::string_view text) {
+  // Before the parser: the values it builds are copied, compared and dumped
+  // recursively. The header object itself is one level above the message.
+  if (!json_text_depth_within(text, header_json_depth))
+    throw WireError("header is nested deeper than " + std::to_string(header_json_depth) +
+                    " levels (a message holds at most " + std::to_string(max_json_depth) + ")");
   json object = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (object.is_discarded()) throw WireError("header is not valid JSON");
   if (!object.is_object()) throw WireError("header is JSON but not an object");

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "netgear/json_limits.hpp"
 #include "wire/shape.hpp"
 
 namespace netgear::wire {
@@ -99,8 +100,13 @@ void append_compression(std::string& out, const Compression& compression);
 /// Appends a shape as encode_header writes it: `[4, 5, 3]`, or `""` for none.
 void append_shape(std::string& out, const Shape* shape);
 
+/// How deep a header's text may nest: the header object, then a message (or
+/// port label) of at most max_json_depth levels.
+inline constexpr std::size_t header_json_depth = max_json_depth + 1;
+
 /// Decodes and validates a header. Accepts everything vidgear 0.1.x and
-/// 0.3.x emit. Throws WireError naming the bad key for anything else.
+/// 0.3.x emit. Throws WireError naming the bad key for anything else, and for
+/// text nested deeper than header_json_depth (checked before parsing).
 /// Headers as netgear and vidgear write them are read by decode_frame_header_fast
 /// (no allocation for a null message); anything else goes through the JSON parser.
 Header decode_header(std::string_view text);

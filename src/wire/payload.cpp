@@ -8,6 +8,7 @@
 #include <opencv2/core.hpp>
 
 #include "netgear/error.hpp"
+#include "wire/peer_text.hpp"
 
 namespace netgear::wire {
 
@@ -43,7 +44,7 @@ void describe_raw(const Frame& frame, FrameHeader& header) {
 
 Dtype validate_raw(std::string_view dtype_text, const std::optional<Shape>& shape, std::size_t payload_size) {
   auto dtype = dtype_from_name(dtype_text);
-  if (!dtype) throw WireError("header dtype '" + std::string(dtype_text) + "' is not one netgear can carry");
+  if (!dtype) throw WireError("header dtype '" + peer_text(dtype_text) + "' is not one netgear can carry");
   if (!shape) throw WireError("raw frame without a shape");
   std::size_t expected = dtype_size(*dtype);
   for (auto dim : *shape) {
@@ -52,7 +53,7 @@ Dtype validate_raw(std::string_view dtype_text, const std::optional<Shape>& shap
     expected *= dim;
   }
   if (expected != payload_size)
-    throw WireError("header shape and dtype " + std::string(dtype_text) + " need " + std::to_string(expected) +
+    throw WireError("header shape and dtype " + peer_text(dtype_text) + " need " + std::to_string(expected) +
                     " bytes but the payload has " + std::to_string(payload_size));
   return *dtype;
 }

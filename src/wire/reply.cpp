@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "wire/json_depth.hpp"
 #include "wire/json_text.hpp"
 
 namespace netgear::wire {
@@ -81,6 +82,13 @@ Reply decode_reply(std::string_view first_part) {
   const bool bom = first_part.starts_with("\xEF\xBB\xBF");
   const auto start = first_part.find_first_not_of(" \t\n\r", bom ? 3 : 0);
   if (start == std::string_view::npos || first_part[start] != '{') {
+    reply.data = std::string(first_part);
+    return reply;
+  }
+  // Deeper than a reply can be (the object, then data of at most
+  // max_json_depth levels): unreadable, like text that is not JSON. Checked
+  // before parsing, as what the parser builds is copied recursively.
+  if (!json_text_depth_within(first_part, max_json_depth + 1)) {
     reply.data = std::string(first_part);
     return reply;
   }

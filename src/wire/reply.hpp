@@ -51,8 +51,9 @@ struct Reply {
   std::optional<ArrayReply> array;   ///< set when an array follows in a second part
 };
 
-/// Decodes a reply's first part. Never throws: anything that is not one of
-/// vidgear's JSON replies is taken as text.
+/// Decodes a reply's first part. Never throws (but std::bad_alloc): anything
+/// that is not one of vidgear's JSON replies is taken as text, and so is a
+/// JSON reply nested deeper than max_json_depth + 1 (not parsed at all).
 Reply decode_reply(std::string_view first_part);
 
 }  // namespace netgear::wire

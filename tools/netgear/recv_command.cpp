@@ -11,6 +11,7 @@
 
 #include "commands.hpp"
 #include "interrupt.hpp"
+#include "netgear/json_limits.hpp"
 #include "sinks.hpp"
 #include "status.hpp"
 #include "stream_args.hpp"
@@ -82,6 +83,7 @@ int run_recv(const RecvArgs& a) {
   if (!a.reply.empty()) {
     reply = nlohmann::json::parse(a.reply, nullptr, false);
     if (reply.is_discarded()) throw OptionError("reply", "--reply must be JSON, e.g. '{\"seen\": true}'");
+    check_json_depth(reply, "reply");  // before set_return_data's copy
   }
 
   NetGear client = open_stream(a.stream, /*receive_mode=*/true);

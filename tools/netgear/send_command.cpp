@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "interrupt.hpp"
+#include "netgear/json_limits.hpp"
 #include "netgear/video_source.hpp"
 #include "status.hpp"
 #include "stream_args.hpp"
@@ -53,6 +54,7 @@ int run_send(const SendArgs& a) {
   const nlohmann::json message =
       a.message.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(a.message, nullptr, false);
   if (message.is_discarded()) throw OptionError("message", "--message must be JSON, e.g. '{\"camera\": 1}'");
+  check_json_depth(message, "message");
 
   NetGear server = open_stream(a.stream, /*receive_mode=*/false);
   Sender& sender = server.sender();

@@ -1,6 +1,7 @@
 #include "stream_args.hpp"
 
 #include "netgear/error.hpp"
+#include "netgear/json_limits.hpp"
 
 namespace netgear::tools {
 
@@ -30,6 +31,7 @@ nlohmann::json stream_options(const StreamArgs& args) {
       throw OptionError(item, "expected KEY=VALUE after -o/--option, e.g. -o request_timeout=2");
     const std::string key = item.substr(0, eq), text = item.substr(eq + 1);
     auto value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    check_json_depth(value, key);  // before the copy below (a copy recurses per level)
     options[key] = value.is_discarded() ? nlohmann::json(text) : value;
   }
   if (args.jpeg) options["jpeg_compression"] = true;

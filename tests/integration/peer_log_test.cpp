@@ -1,0 +1,104 @@
+// What a peer sends ends up in the receiver's log lines only escaped and cut
+// short, and a peer that sends garbage on purpose cannot flood the log: the
+// warnings are rate-limited while stats().bad keeps the total.
+#include <gtest/gtest.h>
+
+#include <zmq.hpp>
+
+#include <sstream>
+
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include "integration/garbage.hpp"
+#include "netgear/receiver.hpp"
+#include "support/test_support.hpp"
+
+namespace netgear::test {
+namespace {
+
+// A receiver (REQ/REP, logging on) whose `netgear` log lines are also written to `out`.
+struct LoggedReceiver {
+  Receiver receiver;
+  std::ostringstream out;
+  zmq::context_t ctx;
+  zmq::socket_t peer{ctx, zmq::socket_type::req};
+
+  LoggedReceiver() : receiver(with_logging(receiver_settings(Protocol::tcp, Pattern::req_rep))) {
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out);
+    sink->set_pattern("%v");  // the message alone: its length is what is bounded
+    spdlog::get("netgear")->sinks().push_back(sink);
+    peer.set(zmq::sockopt::linger, 0);
+    peer.connect(receiver.endpoints().front());
+  }
+
+  static Settings with_logging(Settings s) {
+    s.logging = true;
+    return s;
+  }
+
+  // Sends one message and waits for the receiver's reply.
+  void exchange(const std::vector<std::string>& parts) {
+    for (std::size_t i = 0; i < parts.size(); ++i)
+      peer.send(zmq::buffer(parts[i]), i + 1 < parts.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
+    zmq::pollitem_t item{peer.handle(), 0, ZMQ_POLLIN, 0};
+    ASSERT_EQ(zmq::poll(&item, 1, std::chrono::milliseconds(10000)), 1) << "no reply";
+    zmq::message_t reply;
+    (void)peer.recv(reply);
+  }
+
+  std::vector<std::string> lines() const {
+    std::vector<std::string> all;
+    std::istringstream in(out.str());
+    for (std::string line; std::getline(in, line);) all.push_back(line);
+    return all;
+  }
+};
+
+TEST(PeerLog, ADtypeWithNewlinesCannotForgeALogLine) {
+  LoggedReceiver r;
+  r.exchange({raw_header("[2]", R"(uint8\n[netgear] fake line\r\u001b[31m)"), "ab"});
+  ASSERT_TRUE(eventually([&] { return r.receiver.stats().bad == 1; }));
+  r.receiver.close();
+  const auto lines = r.lines();
+  bool quoted = false;
+  for (const auto& line : lines) {
+    EXPECT_NE(line.rfind("[netgear] fake line", 0), 0u) << "a forged line:\n" << r.out.str();
+    EXPECT_EQ(line.find('\r'), std::string::npos) << line;
+    EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
+    quoted = quoted || line.find(R"(uint8\x0a[netgear] fake line\x0d\x1b[31m)") != std::string::npos;
+  }
+  EXPECT_TRUE(quoted) << "the dtype is not quoted escaped:\n" << r.out.str();
+}
+
+TEST(PeerLog, A100KbDtypeIsCutShortInTheLog) {
+  LoggedReceiver r;
+  r.exchange({raw_header("[2]", std::string(100 * 1024, 'd')), "ab"});
+  ASSERT_TRUE(eventually([&] { return r.receiver.stats().bad == 1; }));
+  r.receiver.close();
+  bool seen = false;
+  for (const auto& line : r.lines()) {
+    EXPECT_LT(line.size(), 600u) << line.substr(0, 200) << "...";
+    seen = seen || line.find("(102400 bytes)") != std::string::npos;
+  }
+  EXPECT_TRUE(seen) << "the cut dtype does not say its size:\n" << r.out.str().substr(0, 2000);
+}
+
+TEST(PeerLog, ManyBadMessagesLogABoundedNumberOfLines) {
+  LoggedReceiver r;
+  const auto start = std::chrono::steady_clock::now();
+  constexpr std::size_t count = 1000;
+  for (std::size_t i = 0; i < count; ++i) r.exchange({"not json " + std::to_string(i), "x"});
+  ASSERT_TRUE(eventually([&] { return r.receiver.stats().bad == count; })) << r.receiver.stats().bad;
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start);
+  r.receiver.close();
+  std::size_t warnings = 0;
+  for (const auto& line : r.lines()) warnings += line.find("malformed") != std::string::npos;
+  // The first few, then at most one per 10 s of the run.
+  EXPECT_GE(warnings, 1u);
+  EXPECT_LE(warnings, 5u + 1u + static_cast<std::size_t>(seconds.count()) / 10) << r.out.str().substr(0, 4000);
+  EXPECT_EQ(r.receiver.stats().bad, count);
+}
+
+}  // namespace
+}  // namespace netgear::test
