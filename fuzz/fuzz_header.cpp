@@ -3,6 +3,10 @@
 // full JSON parser (a header fast returns, full returns equal; a header full
 // rejects, fast leaves alone); decode_header must behave as the full parser;
 // and every header that decodes must survive encode -> decode unchanged.
+// Text nested deeper than header_json_depth (the header object, then a
+// message of max_json_depth levels) is a documented outcome: a WireError from
+// both paths, decided before the parser runs. The same text read as a reply
+// (decode_reply) throws nothing and, past the same depth, is its own text.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -12,6 +16,8 @@
 
 #include "fuzz_check.hpp"
 #include "wire/header.hpp"
+#include "wire/json_depth.hpp"
+#include "wire/reply.hpp"
 
 namespace netgear::fuzz {
 namespace {
@@ -61,9 +67,27 @@ void check_round_trip(const Header& header) {
   require(same(header, *back), "a re-encoded header decodes to other fields");
 }
 
+// A reply's first part: decode_reply never throws, and a reply nested past
+// the limit is not parsed (taken as text).
+void check_reply(std::string_view text) {
+  const wire::Reply reply = wire::decode_reply(text);
+  if (!wire::json_text_depth_within(text, max_json_depth + 1))
+    require(reply.data == std::string(text) && !reply.array, "a reply nested past the limit was parsed");
+}
+
 void check(std::string_view text) {
+  check_reply(text);
   const std::optional<FrameHeader> fast = wire::decode_frame_header_fast(text);
   const std::optional<Header> full = full_verdict(text);
+  if (!wire::json_text_depth_within(text, wire::header_json_depth)) {  // nested too deep
+    require(!fast && !full, "a header nested past the limit was accepted");
+    try {
+      (void)wire::decode_header(text);
+    } catch (const wire::WireError&) {
+      return;
+    }
+    fail("decode_header accepted a header nested past the limit");
+  }
   if (fast) {
     require(full.has_value(), "the fast path accepts a header the full parser rejects");
     require(std::holds_alternative<FrameHeader>(*full), "the fast path reads a termination as a frame");

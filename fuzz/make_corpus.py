@@ -62,6 +62,21 @@ HEADERS = {
     "bad_trailing": '{"terminate_flag": false, "dtype": "uint8", "shape": [3]} x',
     "bad_escape_dtype": '{"terminate_flag": false, "dtype": "uint\\u0038", "shape": [3]}',
 }
+
+# Nesting (docs/protocol.md, "Limits"): a message may nest 128 levels, inside the
+# header's own object; 129 and beyond are refused before the JSON parser runs.
+def deep_message(depth, inner="[]"):
+    message = "[" * (depth - 1) + inner + "]" * (depth - 1)
+    return '{"terminate_flag": false, "compression": false, "message": ' + message + ', "dtype": "uint8", "shape": [3]}'
+
+
+HEADERS["deep_message_128"] = deep_message(128)
+HEADERS["bad_deep_message_129"] = deep_message(129)
+HEADERS["bad_deep_message_130_objects"] = deep_message(130, '{"a": {}}')
+HEADERS["bad_deep_message_10000"] = deep_message(10000)
+HEADERS["bad_deep_unclosed_10000"] = "[" * 10000
+HEADERS["deep_brackets_in_strings"] = deep_message(2, '["[[[[{{{{\\\\", "]]]]\\"["]')
+HEADERS["bad_deep_reply_10000"] = '{"return_type": "list", "data": ' + "[" * 10000 + "]" * 10000 + "}"
 for name, text in HEADERS.items():
     write("fuzz_header", name, text)
 
@@ -83,6 +98,8 @@ raw_seed("channels_513", '{"terminate_flag": false, "compression": false, "dtype
 raw_seed("hwc1", '{"terminate_flag": false, "compression": false, "dtype": "int16", "shape": [2, 2, 1]}', bytes(8))
 raw_seed("size_mismatch", HEADERS["vidgear035_raw"], bytes(59))
 raw_seed("termination", HEADERS["termination"], b"")
+raw_seed("deep_message_128", HEADERS["deep_message_128"], b"abc")
+raw_seed("bad_deep_message_129", HEADERS["bad_deep_message_129"], b"abc")
 
 
 def binary_seed(name, dtype_index, dims, payload):
