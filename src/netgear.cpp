@@ -1,5 +1,7 @@
 #include "netgear/netgear.hpp"
 
+#include "netgear/json_limits.hpp"
+
 namespace netgear {
 namespace {
 
@@ -42,7 +44,10 @@ SendResult NetGear::send(const Frame& frame, const nlohmann::json& message) {
 
 std::optional<Received> NetGear::recv(const nlohmann::json& return_data) {
   auto& r = receiver();
-  if (!return_data.is_null()) r.set_return_data(return_data);
+  if (!return_data.is_null()) {
+    check_json_depth(return_data, "return_data");  // before the copy (which recurses per level)
+    r.set_return_data(return_data);
+  }
   return r.recv();
 }
 

@@ -53,7 +53,8 @@ class NetGear {
   /// Receive Mode only (ModeError otherwise). The next frame with its message
   /// and metadata (`port` in multi-server mode); nullopt at end of stream.
   /// return_data (bidirectional mode), if not null, goes back to the sender
-  /// with the following replies.
+  /// with the following replies. Throws OptionError("return_data") when it
+  /// nests deeper than max_json_depth (json_limits.hpp).
   std::optional<Received> recv(const nlohmann::json& return_data = nullptr);
   /// Same, returning a frame to the sender (bidirectional mode).
   std::optional<Received> recv(const Frame& return_frame);

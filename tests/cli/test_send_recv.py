@@ -180,8 +180,14 @@ def test_the_text_output_shows_a_live_status_line_on_a_terminal(netgear):
     receiver.finish()
 
 
+DEEP = "[" * 60_000 + "]" * 60_000  # JSON nested past the limit of 128, within one argument's size
+
+
 @pytest.mark.parametrize("args, names", [
     (["send", "no-such-video.mp4"], "no-such-video.mp4"),
+    (["send", "test", "--message", DEEP], "message"),
+    (["send", "test", "-o", "filter=" + DEEP], "filter"),
+    (["recv", "-a", "127.0.0.1", "-p", "0", "--reply", DEEP], "reply"),
     (["send", "test:0x0"], "test:0x0"),
     (["send", "test", "-o", "bogus_option=1"], "bogus_option"),
     (["send", "test", "-o", "novalue"], "novalue"),

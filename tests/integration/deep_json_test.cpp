@@ -14,6 +14,7 @@
 
 #include "integration/stream_support.hpp"
 #include "netgear/json_limits.hpp"
+#include "netgear/netgear.hpp"
 
 namespace netgear::test {
 namespace {
@@ -82,6 +83,47 @@ TEST(DeepJson, AReceiverDropsADeepMessageAndGoesOn) {
   EXPECT_EQ(receiver.stats().bad, 3u);
   EXPECT_EQ(receiver.stats().received, 3u);
   EXPECT_FALSE(receiver.ended());
+}
+
+nlohmann::json nested_value(std::size_t depth) {  // built without recursion
+  nlohmann::json value = nlohmann::json::array();
+  for (std::size_t i = 1; i < depth; ++i) value = nlohmann::json::array({std::move(value)});
+  return value;
+}
+
+template <class F>
+std::string refused_key(F f) {
+  try {
+    f();
+  } catch (const OptionError& e) {
+    return e.key();
+  }
+  return "<nothing thrown>";
+}
+
+// The application's own deep JSON is an error naming the argument, before
+// anything recursive runs; at the limit it goes through.
+TEST(DeepJson, TheApplicationsDeepJsonIsAnErrorNamingTheArgument) {
+  NetGear client(std::string("127.0.0.1"), PortSpec(0), "tcp", 0, true, false, {{"bidirectional_mode", true}});
+  Receiver& receiver = client.receiver();
+  auto ss = sender_settings_for(receiver.endpoints().front(), Pattern::pair);
+  ss.options.bidirectional_mode = true;
+  Sender sender(ss);
+  const Frame frame = pattern_frame({2, 2}, Dtype::uint8, 1);
+  for (const std::size_t depth : {max_json_depth + 1, std::size_t{200'000}}) {
+    auto deep = nested_value(depth);
+    EXPECT_EQ(refused_key([&] { (void)sender.send(frame, deep); }), "message");
+    EXPECT_EQ(refused_key([&] { receiver.set_return_data(std::move(deep)); }), "return_data");
+    deep = nested_value(depth);
+    EXPECT_EQ(refused_key([&] { (void)client.recv(deep); }), "return_data");
+  }
+  receiver.set_return_data(nested_value(max_json_depth));
+  auto sent = sender.send(frame, nested_value(max_json_depth));
+  ASSERT_EQ(sent.status, SendStatus::delivered);
+  EXPECT_EQ(depth_of(sent.reply), max_json_depth);
+  auto got = receiver.recv_for(10s);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(depth_of(got->message), max_json_depth);
 }
 
 // A raw receiver bound where a netgear Sender connects, answering each frame
