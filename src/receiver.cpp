@@ -65,6 +65,7 @@ struct Receiver::Impl {
   // Warnings a peer can cause at will: the first few, then one per 10 s (I/O thread).
   detail::LogLimiter refused_log{1, std::chrono::seconds(10)};
   detail::LogLimiter malformed_log{5, std::chrono::seconds(10)};
+  detail::LogLimiter unsent_reply_log{5, std::chrono::seconds(10)};  // a peer that never reads its replies
   std::mutex return_mutex;
   nlohmann::json return_data;           // guarded by return_mutex
   std::optional<Frame> return_frame;    // guarded by return_mutex
@@ -106,8 +107,10 @@ struct Receiver::Impl {
   [[nodiscard]] bool replies() const { return settings.pattern != Pattern::pub_sub; }
 
   void reply(std::string_view text) {
-    if (!socket.send(zmq::buffer(text), zmq::send_flags::dontwait))
-      log->warn("receiver: could not send the reply (sender gone?)");
+    std::uint64_t suppressed = 0;
+    if (!socket.send(zmq::buffer(text), zmq::send_flags::dontwait) && unsent_reply_log.allow(Clock::now(), suppressed))
+      log->warn("receiver: could not send the reply (sender gone?){}",
+                suppressed ? " (" + std::to_string(suppressed) + " more not logged)" : std::string());
   }
 
   // Secure mode: clients whose handshake failed are counted (and logged at

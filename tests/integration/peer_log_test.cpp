@@ -13,6 +13,7 @@
 #include "integration/garbage.hpp"
 #include "netgear/receiver.hpp"
 #include "support/test_support.hpp"
+#include "transport/context.hpp"
 
 namespace netgear::test {
 namespace {
@@ -98,6 +99,34 @@ TEST(PeerLog, ManyBadMessagesLogABoundedNumberOfLines) {
   EXPECT_GE(warnings, 1u);
   EXPECT_LE(warnings, 5u + 1u + static_cast<std::size_t>(seconds.count()) / 10) << r.out.str().substr(0, 4000);
   EXPECT_EQ(r.receiver.stats().bad, count);
+}
+
+// A PAIR peer that never reads its replies: once the pipe is full every reply
+// fails, and each failure used to log a warning.
+TEST(PeerLog, APeerThatNeverReadsItsRepliesCannotFloodTheLog) {
+  auto s = receiver_settings(Protocol::inproc, Pattern::pair);
+  s.logging = true;
+  Receiver receiver(s);
+  std::ostringstream out;
+  spdlog::get("netgear")->sinks().push_back(std::make_shared<spdlog::sinks::ostream_sink_mt>(out));
+  auto ctx = transport::shared_context();  // inproc: the receiver's own context
+  zmq::socket_t peer(*ctx, zmq::socket_type::pair);
+  peer.set(zmq::sockopt::linger, 0);
+  peer.set(zmq::sockopt::rcvhwm, 10);
+  peer.connect(receiver.endpoints().front());
+  constexpr std::size_t count = 3000;  // well past both pipes' high-water marks (1000 each by default)
+  for (std::size_t i = 0; i < count; ++i) {
+    peer.send(zmq::buffer(raw_header("[2, 2]")), zmq::send_flags::sndmore);
+    peer.send(zmq::buffer(std::string("abcd")), zmq::send_flags::none);
+    if (receiver.recv_for(std::chrono::seconds(10)) == std::nullopt) FAIL() << "frame " << i << " did not arrive";
+  }
+  receiver.close();
+  peer.close();
+  std::size_t unsent = 0, lines = 0;
+  std::istringstream in(out.str());
+  for (std::string line; std::getline(in, line); ++lines) unsent += line.find("could not send the reply") != std::string::npos;
+  EXPECT_GE(unsent, 1u) << "no reply failed: the test did not fill the pipe";
+  EXPECT_LE(unsent, 20u) << out.str().substr(0, 2000);
 }
 
 }  // namespace
