@@ -106,14 +106,20 @@ int run_recv(const RecvArgs& a) {
   StatusReporter status("receiver", a.json ? StatusStyle::json : StatusStyle::terminal);
   std::string stopped_by;
   std::uint64_t index = 0;
+  std::uint64_t unwritable = 0;  // frames some sink had to leave out (zero-size, too wide...)
   while (stopped_by.empty()) {
     if (interrupted()) break;
     auto got = receiver.recv_for(milliseconds(100));
     if (got) {
       status.one_way_latency(*got);
       const cv::Mat& frame = got->frame.mat();
-      for (auto& sink : sinks)
-        if (!sink->consume(frame, index)) stopped_by = "the window was closed ('q')";
+      bool skipped = false;
+      for (auto& sink : sinks) {
+        const Consumed result = consume_safely(*sink, frame, index);
+        if (result == Consumed::stop) stopped_by = "the window was closed ('q')";
+        skipped = skipped || result == Consumed::skipped;
+      }
+      if (skipped) ++unwritable;
       if (viewer) viewer->publish(frame);
       ++index;
       if (a.frames > 0 && index >= a.frames) stopped_by = "--frames reached";
@@ -131,6 +137,7 @@ int run_recv(const RecvArgs& a) {
   nlohmann::json extra = {{"end", end}};
   if (stats.rejected > 0) extra["rejected"] = stats.rejected;
   if (stats.filtered > 0) extra["filtered"] = stats.filtered;
+  if (unwritable > 0) extra["unwritable"] = unwritable;
   const auto summary = status.finish(counters_of(stats), extra);
   if (viewer) viewer->set_stats(for_viewer(summary));
   if (reason == EndReason::timed_out || reason == EndReason::failed) {
