@@ -57,7 +57,7 @@ void generate(const KeysArgs& args) {
 void show(const KeysArgs& args) {
   const KeyStore store = KeyStore::at(args.location);
   if (!store.exists()) throw Error("netgear keys: no key store at " + store.dir().string() + "; run `generate`");
-  nlohmann::json out = {{"dir", store.dir().string()}, {"warnings", warn_problems(store)}};
+  nlohmann::json out = {{"dir", store.dir().string()}};
   for (const char* name : {"server", "client"}) {
     std::error_code ec;
     const bool has_secret = std::filesystem::exists(store.secret_file(name), ec);
@@ -67,6 +67,8 @@ void show(const KeysArgs& args) {
   out["allowed"] = nlohmann::json::array();
   for (const auto& entry : store.public_keys())
     out["allowed"].push_back({{"name", entry.name}, {"public_key", entry.public_key}});
+  // After the checks: a broken store is one error line, a working one lists what exposes it.
+  out["warnings"] = warn_problems(store);
   if (args.json) {
     std::cout << out.dump() << "\n";
     return;
