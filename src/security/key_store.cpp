@@ -157,7 +157,6 @@ fs::path KeyStore::top_dir() const {
 
 std::vector<std::string> KeyStore::problems() const {
   std::vector<std::string> found;
-  std::error_code ec;
   for (const fs::path& folder : {top_dir(), dir_, public_dir(), private_dir()}) {
     struct stat st {};
     if (::stat(folder.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;

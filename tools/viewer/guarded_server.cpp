@@ -104,9 +104,15 @@ class DeadlineStream final : public httplib::Stream {
     return static_cast<ssize_t>(n);
   }
 
+  // Sends what fits now (httplib loops over partial writes), so a browser
+  // that stopped reading costs at most write_timeout, never a blocked send.
   ssize_t write(const char* ptr, size_t size) override {
-    if (!is_writable()) return -1;
-    return ::send(sock_, ptr, size, MSG_NOSIGNAL);
+    const auto deadline = Clock::now() + std::chrono::milliseconds(write_timeout_);
+    for (;;) {
+      if (!wait_for(sock_, POLLOUT, remaining_ms(deadline))) return -1;
+      const ssize_t n = ::send(sock_, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return n;
+    }
   }
 
   void get_remote_ip_and_port(std::string& ip, int& port) const override { address_of(sock_, true, ip, port); }

@@ -157,6 +157,9 @@ MjpegServer::Impl::Impl(const std::string& host, int requested_port, const Viewe
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_socket_options(listening_socket_options);
   server.set_payload_max_length(0);  // the viewer takes no uploads
+  // httplib also sets these as SO_RCVTIMEO/SO_SNDTIMEO on each connection.
+  server.set_read_timeout(std::chrono::duration_cast<std::chrono::seconds>(kHeadTimeout));
+  server.set_write_timeout(kWriteTimeout);
   server.set_default_headers({{"Cache-Control", "no-store"}});
   add_routes();
 
