@@ -70,7 +70,10 @@ class KeyStore {
 
   /// Deletes public_keys/ and private_keys/ (allowed client keys included, as
   /// vidgear's overwrite_cert does) and writes fresh server and client pairs.
-  /// private_keys/ is created 0700.
+  /// Every folder of the store (.vidgear, keys, public_keys, private_keys) is
+  /// made 0700 whatever the umask (existing ones too, when they are the
+  /// caller's); secret key files are 0600. Throws SetupError naming a folder
+  /// it cannot create or protect.
   void generate() const;
 
   /// private_keys/<name>.key_secret, checked against public_keys/<name>.key
@@ -88,7 +91,15 @@ class KeyStore {
   /// sorted by name. IronHouse admits exactly these keys.
   [[nodiscard]] std::vector<Entry> public_keys() const;
 
-  /// Writes public_keys/<name>.key for an allowed client. Throws OptionError
+  /// What makes this store unsafe, one sentence each naming the path and the
+  /// fix: a folder of the store writable by other users (they could add a
+  /// key IronHouse admits) or owned by another user, a secret key file
+  /// readable by other users. Empty when none (or the store is missing).
+  /// Never throws for missing files.
+  [[nodiscard]] std::vector<std::string> problems() const;
+
+  /// Writes public_keys/<name>.key for an allowed client (public_keys/ made
+  /// 0700 if it is created). Throws OptionError
   /// for a name that is not a plain file stem, or is "server" / "client"
   /// (those belong to the store's own pairs), or an invalid key.
   void add_client(std::string_view name, std::string_view public_key) const;
@@ -96,6 +107,9 @@ class KeyStore {
   bool remove_client(std::string_view name) const;
 
  private:
+  // The store's top folder: the .vidgear above dir_, or dir_ itself.
+  [[nodiscard]] std::filesystem::path top_dir() const;
+
   std::filesystem::path dir_;
 };
 

@@ -1,5 +1,6 @@
 // The vidgear key store folder: where it is, what it holds, making it.
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,6 +38,24 @@ void check_client_name(std::string_view name) {
                                   "' is the store's own key pair; give the allowed client another name");
 }
 
+// Folders of the store are private (0700) whatever the umask: a folder others
+// can write lets any local user drop in a key IronHouse admits, or swap a key
+// pair. Every folder from `dir` up to the store's .vidgear is created if
+// missing and tightened if it is ours (vidgear's layout: nothing else lives
+// there). Throws SetupError naming the folder.
+void make_private_folder(const fs::path& dir, const fs::path& top) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw SetupError("netgear: cannot create the key store folder " + dir.string() + ": " + ec.message());
+  for (fs::path folder = dir;; folder = folder.parent_path()) {
+    struct stat st {};
+    if (::stat(folder.c_str(), &st) == 0 && st.st_uid == ::geteuid() && (st.st_mode & 077) != 0 &&
+        ::chmod(folder.c_str(), 0700) != 0)
+      throw SetupError("netgear: cannot make the key store folder " + folder.string() + " private (chmod 700)");
+    if (folder == top || !folder.has_relative_path()) break;
+  }
+}
+
 }  // namespace
 
 KeyStore KeyStore::at(const std::string& custom_cert_location) {
@@ -69,15 +88,14 @@ bool KeyStore::exists() const {
 
 void KeyStore::generate() const {
   try {
-    fs::create_directories(dir_);
+    make_private_folder(dir_, top_dir());
     fs::remove_all(public_dir());
     fs::remove_all(private_dir());
-    fs::create_directory(public_dir());
-    fs::create_directory(private_dir());
-    fs::permissions(private_dir(), fs::perms::owner_all, fs::perm_options::replace);
   } catch (const fs::filesystem_error& e) {
     throw SetupError("netgear: cannot create the key store " + dir_.string() + ": " + e.code().message());
   }
+  make_private_folder(public_dir(), dir_);
+  make_private_folder(private_dir(), dir_);
   for (auto name : own_pairs) {
     const CurveKey key = generate_curve_key();
     write_certificate(secret_file(name), key);
@@ -120,9 +138,7 @@ void KeyStore::add_client(std::string_view name, std::string_view public_key) co
   check_client_name(name);
   if (!is_z85_key(public_key))
     throw OptionError("public_key", "'" + std::string(public_key) + "' is not a 40-character Z85 CURVE key");
-  std::error_code ec;
-  fs::create_directories(public_dir(), ec);
-  if (ec) throw SetupError("netgear: cannot create " + public_dir().string() + ": " + ec.message());
+  make_private_folder(public_dir(), top_dir());
   write_certificate(public_file(name), {std::string(public_key), {}});
 }
 
@@ -132,6 +148,33 @@ bool KeyStore::remove_client(std::string_view name) const {
   const bool removed = fs::remove(public_file(name), ec);
   if (ec) throw SetupError("netgear: cannot remove " + public_file(name).string() + ": " + ec.message());
   return removed;
+}
+
+fs::path KeyStore::top_dir() const {
+  const fs::path parent = dir_.parent_path();
+  return parent.filename() == ".vidgear" ? parent : dir_;
+}
+
+std::vector<std::string> KeyStore::problems() const {
+  std::vector<std::string> found;
+  for (const fs::path& folder : {top_dir(), dir_, public_dir(), private_dir()}) {
+    struct stat st {};
+    if (::stat(folder.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+    if ((st.st_mode & 022) != 0)
+      found.push_back("key store folder " + folder.string() +
+                      " is writable by other users: they could add a key that IronHouse admits; chmod 700 it");
+    else if (st.st_uid != ::geteuid())
+      found.push_back("key store folder " + folder.string() + " belongs to another user");
+  }
+  for (auto name : own_pairs) {
+    struct stat st {};
+    if (::stat(secret_file(name).c_str(), &st) == 0 && (st.st_mode & 077) != 0)
+      found.push_back("secret key " + secret_file(name).string() +
+                      " is readable by other users: anyone on this machine can impersonate it; chmod 600 it");
+  }
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  return found;
 }
 
 }  // namespace netgear

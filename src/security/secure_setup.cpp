@@ -34,11 +34,10 @@ class StoreLock {
   int fd_ = -1;
 };
 
-void warn_if_exposed(const fs::path& secret, spdlog::logger& log) {
-  std::error_code ec;
-  const auto perms = fs::status(secret, ec).permissions();
-  if (!ec && (perms & (fs::perms::group_all | fs::perms::others_all)) != fs::perms::none)
-    log.warn("key file {} can be read by other users; `chmod 600` it", secret.string());
+// A store others can write to, or a secret key others can read, is said at
+// every start (the CLI also prints it without logging).
+void warn_if_exposed(const KeyStore& store, spdlog::logger& log) {
+  for (const auto& problem : store.problems()) log.warn("secure mode: {}", problem);
 }
 
 // The store of `options`, made when it does not exist (or, for a sender with
@@ -72,7 +71,7 @@ transport::Curve client_keys(const Options& options, spdlog::logger& log) {
   return with_store(options, Role::sender, log, [&](const KeyStore& store) {
     transport::Curve curve;
     const CurveKey client = store.secret_pair("client");
-    warn_if_exposed(store.secret_file("client"), log);
+    warn_if_exposed(store, log);
     curve.public_key = client.public_key;
     curve.secret_key = client.secret_key;
     curve.server_key = store.public_key("server");
@@ -88,7 +87,7 @@ ServerGuard::ServerGuard(const Options& options, const std::shared_ptr<zmq::cont
   policy.log = log;
   with_store(options, Role::receiver, *log, [&](const KeyStore& store) {
     const CurveKey server = store.secret_pair("server");
-    warn_if_exposed(store.secret_file("server"), *log);
+    warn_if_exposed(store, *log);
     curve_.public_key = server.public_key;
     curve_.secret_key = server.secret_key;
     if (options.secure_mode == SecureMode::ironhouse) {

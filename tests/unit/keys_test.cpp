@@ -157,6 +157,46 @@ TEST_F(KeyStoreTest, GeneratesVidgearsLayoutWithPrivateFilesProtected) {
   EXPECT_NE(store.public_key("server"), store.public_key("client"));
 }
 
+// Restores the process umask at the end of a test.
+class Umask {
+ public:
+  explicit Umask(mode_t mask) : old_(::umask(mask)) {}
+  ~Umask() { ::umask(old_); }
+  Umask(const Umask&) = delete;
+  Umask& operator=(const Umask&) = delete;
+
+ private:
+  mode_t old_;
+};
+
+TEST_F(KeyStoreTest, EveryFolderIsPrivateUnderAnOpenUmask) {
+  TempDir dir;
+  const KeyStore store = KeyStore::at(dir.str());
+  {
+    const Umask open(0);
+    store.generate();
+  }
+  for (const fs::path& folder : {dir.path() / ".vidgear", store.dir(), store.public_dir(), store.private_dir()})
+    EXPECT_EQ(mode_of(folder), 0700u) << folder;
+  for (const char* name : {"server", "client"}) EXPECT_EQ(mode_of(store.secret_file(name)), 0600u);
+  EXPECT_TRUE(store.problems().empty());
+
+  // A store loosened later is reported, each problem naming its path.
+  fs::permissions(store.public_dir(), fs::perms::all, fs::perm_options::replace);
+  fs::permissions(store.secret_file("client"), fs::perms::owner_read | fs::perms::group_read,
+                  fs::perm_options::replace);
+  const auto problems = store.problems();
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_TRUE(mentions(problems[0] + problems[1], store.public_dir().string() + " is writable by other users"));
+  EXPECT_TRUE(mentions(problems[0] + problems[1], store.secret_file("client").string() + " is readable"));
+
+  // Regenerating tightens the folders it keeps, too.
+  fs::permissions(store.dir(), fs::perms::all, fs::perm_options::replace);
+  store.generate();
+  EXPECT_EQ(mode_of(store.dir()), 0700u);
+  EXPECT_TRUE(store.problems().empty());
+}
+
 TEST_F(KeyStoreTest, RegeneratingReplacesKeysAndDropsAllowedClients) {
   TempDir dir;
   const KeyStore store = KeyStore::at(dir.str());

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +26,13 @@ void add_location(CLI::App& cmd, KeysArgs& args) {
                  "custom_cert_location: the folder holding .vidgear/ (default: your home folder)");
 }
 
+// Always on stderr (no -v needed): these let other local users in.
+std::vector<std::string> warn_problems(const KeyStore& store) {
+  auto problems = store.problems();
+  for (const auto& problem : problems) std::cerr << "netgear keys: warning: " << problem << "\n";
+  return problems;
+}
+
 void print_pairs(const KeyStore& store) {
   std::cout << "key store " << store.dir().string() << "\n";
   for (const char* name : {"server", "client"}) {
@@ -40,6 +48,7 @@ void generate(const KeysArgs& args) {
     throw Error("netgear keys: a key store already exists at " + store.dir().string() +
                 "; --force replaces it (every peer using it then needs the new keys)");
   store.generate();
+  warn_problems(store);
   print_pairs(store);
   std::cout << "Copy " << store.dir().string() << " to the other machine's .vidgear/keys (see README: secure mode).\n";
 }
@@ -58,6 +67,8 @@ void show(const KeysArgs& args) {
   out["allowed"] = nlohmann::json::array();
   for (const auto& entry : store.public_keys())
     out["allowed"].push_back({{"name", entry.name}, {"public_key", entry.public_key}});
+  // After the checks: a broken store is one error line, a working one lists what exposes it.
+  out["warnings"] = warn_problems(store);
   if (args.json) {
     std::cout << out.dump() << "\n";
     return;
@@ -76,12 +87,14 @@ void add(const KeysArgs& args) {
   std::string key = args.source;
   if (!is_z85_key(key)) key = read_certificate(args.source).public_key;  // a file: only its public key is kept
   store.add_client(args.name, key);
+  warn_problems(store);
   std::cout << "IronHouse receivers using " << store.dir().string() << " now admit " << args.name << " (" << key
             << ")\n";
 }
 
 void remove(const KeysArgs& args) {
   const KeyStore store = KeyStore::at(args.location);
+  warn_problems(store);
   if (!store.remove_client(args.name))
     throw Error("netgear keys: no allowed client '" + args.name + "' in " + store.public_dir().string());
   std::cout << "removed " << store.public_file(args.name).string() << "\n";

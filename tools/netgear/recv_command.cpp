@@ -32,12 +32,14 @@ struct RecvArgs {
   std::uint64_t save_every = 1;
   std::uint64_t frames = 0;
   std::string http;
+  std::vector<std::string> http_allow_hosts;
+  bool http_any_host = false;
   std::string reply;
   bool json = false;
 };
 
 // "8080" (loopback only) or "HOST:8080"; port 0 = any free port.
-std::unique_ptr<MjpegServer> open_viewer(const std::string& spec) {
+std::unique_ptr<MjpegServer> open_viewer(const std::string& spec, ViewerOptions options) {
   const auto colon = spec.rfind(':');
   const std::string host = colon == std::string::npos ? "127.0.0.1" : spec.substr(0, colon);
   const std::string port = colon == std::string::npos ? spec : spec.substr(colon + 1);
@@ -50,7 +52,7 @@ std::unique_ptr<MjpegServer> open_viewer(const std::string& spec) {
   }
   if (number < 0 || number > 65535)
     throw OptionError("http", fmt::format("'{}' is not PORT or HOST:PORT (e.g. --http 8080, --http 0.0.0.0:8080)", spec));
-  return std::make_unique<MjpegServer>(host == "*" ? "0.0.0.0" : host, number);
+  return std::make_unique<MjpegServer>(host == "*" ? "0.0.0.0" : host, number, std::move(options));
 }
 
 // What the browser page lists: the status without the JSON-lines bookkeeping.
@@ -78,7 +80,9 @@ int run_recv(const RecvArgs& a) {
   if (a.show) sinks.push_back(open_window_sink("netgear"));
   if (!a.write.empty()) sinks.push_back(open_video_sink(a.write, a.write_fps));
   if (!a.save_dir.empty()) sinks.push_back(open_image_sink(a.save_dir, a.save_format, a.save_every));
-  std::unique_ptr<MjpegServer> viewer = a.http.empty() ? nullptr : open_viewer(a.http);
+  std::unique_ptr<MjpegServer> viewer = a.http.empty() ? nullptr
+                                                          : open_viewer(a.http, {.allowed_hosts = a.http_allow_hosts,
+                                                                                 .any_host = a.http_any_host});
   nlohmann::json reply;
   if (!a.reply.empty()) {
     reply = nlohmann::json::parse(a.reply, nullptr, false);
@@ -104,14 +108,20 @@ int run_recv(const RecvArgs& a) {
   StatusReporter status("receiver", a.json ? StatusStyle::json : StatusStyle::terminal);
   std::string stopped_by;
   std::uint64_t index = 0;
+  std::uint64_t unwritable = 0;  // frames some sink had to leave out (zero-size, too wide...)
   while (stopped_by.empty()) {
     if (interrupted()) break;
     auto got = receiver.recv_for(milliseconds(100));
     if (got) {
       status.one_way_latency(*got);
       const cv::Mat& frame = got->frame.mat();
-      for (auto& sink : sinks)
-        if (!sink->consume(frame, index)) stopped_by = "the window was closed ('q')";
+      bool skipped = false;
+      for (auto& sink : sinks) {
+        const Consumed result = consume_safely(*sink, frame, index);
+        if (result == Consumed::stop) stopped_by = "the window was closed ('q')";
+        skipped = skipped || result == Consumed::skipped;
+      }
+      if (skipped) ++unwritable;
       if (viewer) viewer->publish(frame);
       ++index;
       if (a.frames > 0 && index >= a.frames) stopped_by = "--frames reached";
@@ -129,6 +139,7 @@ int run_recv(const RecvArgs& a) {
   nlohmann::json extra = {{"end", end}};
   if (stats.rejected > 0) extra["rejected"] = stats.rejected;
   if (stats.filtered > 0) extra["filtered"] = stats.filtered;
+  if (unwritable > 0) extra["unwritable"] = unwritable;
   const auto summary = status.finish(counters_of(stats), extra);
   if (viewer) viewer->set_stats(for_viewer(summary));
   if (reason == EndReason::timed_out || reason == EndReason::failed) {
@@ -152,6 +163,11 @@ Command add_recv_command(CLI::App& app) {
   cmd->add_option("--save-every", args->save_every, "save one frame in N")->check(CLI::PositiveNumber);
   cmd->add_option("--http", args->http,
                   "serve a browser page with the live stream and stats: PORT (loopback) or HOST:PORT; 0 = any port");
+  cmd->add_option("--http-allow-host", args->http_allow_hosts,
+                  "--http: also answer browsers that reach it by this host name (repeatable); localhost and IP "
+                  "addresses always work, other names are refused (DNS rebinding)");
+  cmd->add_flag("--http-any-host", args->http_any_host,
+                "--http: answer whatever host name the browser used (turns the DNS-rebinding check off)");
   cmd->add_option("-n,--frames", args->frames, "stop after this many frames");
   cmd->add_option("--reply", args->reply, "bidirectional_mode: JSON returned to the sender with every reply");
   cmd->add_flag("--json", args->json, "machine-readable output: one JSON object per line");

@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
+#include <set>
 
 #include <fmt/format.h>
 #include <opencv2/highgui.hpp>
@@ -23,10 +25,12 @@ class WindowSink final : public FrameSink {
     cv::namedWindow(title_, cv::WINDOW_AUTOSIZE);
   }
   ~WindowSink() override { cv::destroyWindow(title_); }
-  bool consume(const cv::Mat& frame, std::uint64_t) override {
-    cv::imshow(title_, to_display_image(frame));
-    const int key = cv::waitKey(1) & 0xFF;
-    return key != 'q' && key != 27;
+  Consumed consume(const cv::Mat& frame, std::uint64_t) override {
+    const cv::Mat shown = to_display_image(frame);
+    if (!shown.empty()) cv::imshow(title_, shown);
+    const int key = cv::waitKey(1) & 0xFF;  // also keeps the window responsive
+    if (key == 'q' || key == 27) return Consumed::stop;
+    return shown.empty() ? Consumed::skipped : Consumed::done;
   }
 
  private:
@@ -36,8 +40,9 @@ class WindowSink final : public FrameSink {
 class VideoSink final : public FrameSink {
  public:
   VideoSink(std::string path, int fourcc, double fps) : path_(std::move(path)), fourcc_(fourcc), fps_(fps) {}
-  bool consume(const cv::Mat& frame, std::uint64_t) override {
+  Consumed consume(const cv::Mat& frame, std::uint64_t) override {
     cv::Mat shown = to_display_image(frame);
+    if (shown.empty()) return Consumed::skipped;  // zero-size: nothing to write, not even the size
     if (!writer_.isOpened()) {
       size_ = shown.size();
       if (!writer_.open(path_, fourcc_, fps_, size_, /*isColor=*/true))
@@ -46,7 +51,7 @@ class VideoSink final : public FrameSink {
     if (shown.channels() == 1) cv::cvtColor(shown, shown, cv::COLOR_GRAY2BGR);
     if (shown.size() != size_) cv::resize(shown, shown, size_);
     writer_.write(shown);
-    return true;
+    return Consumed::done;
   }
 
  private:
@@ -60,16 +65,20 @@ class VideoSink final : public FrameSink {
 class ImageSink final : public FrameSink {
  public:
   ImageSink(fs::path dir, std::string ext, std::uint64_t every) : dir_(std::move(dir)), ext_(std::move(ext)), every_(every) {}
-  bool consume(const cv::Mat& frame, std::uint64_t index) override {
-    if (index % every_ != 0) return true;
+  Consumed consume(const cv::Mat& frame, std::uint64_t index) override {
+    if (index % every_ != 0) return Consumed::done;
+    if (frame.empty()) return Consumed::skipped;
     // png and tiff keep 16-bit frames as they are; everything else is shown as 8-bit.
     const bool keeps_depth = (ext_ == "png" || ext_ == "tiff") && frame.dims <= 2 &&
                              (frame.depth() == CV_8U || frame.depth() == CV_16U) &&
                              (frame.channels() == 1 || frame.channels() == 3 || frame.channels() == 4);
     const fs::path file = dir_ / fmt::format("frame_{:06}.{}", index + 1, ext_);
+    // A failed write is skipped, not fatal: the cause may be the frame (too
+    // wide for JPEG); a folder that went away is said once by consume_safely.
     if (!cv::imwrite(file.string(), keeps_depth ? frame : to_display_image(frame)))
-      throw Error(fmt::format("cannot write image '{}'", file.string()));
-    return true;
+      throw cv::Exception(cv::Error::StsError, "cannot write image '" + file.string() + "'", "imwrite", __FILE__,
+                          __LINE__);
+    return Consumed::done;
   }
 
  private:
@@ -79,6 +88,20 @@ class ImageSink final : public FrameSink {
 };
 
 }  // namespace
+
+Consumed consume_safely(FrameSink& sink, const cv::Mat& frame, std::uint64_t index) {
+  try {
+    return sink.consume(frame, index);
+  } catch (const cv::Exception& e) {
+    // Once per sink: a peer sending odd frames must not flood the terminal.
+    static thread_local std::set<const FrameSink*> told;
+    if (told.insert(&sink).second)
+      std::cerr << fmt::format("netgear recv: skipping frames a sink cannot write (first: frame {}, {}x{}, {} "
+                               "channel(s): {})\n",
+                               index + 1, frame.rows, frame.cols, frame.channels(), e.err);
+    return Consumed::skipped;
+  }
+}
 
 bool display_available() {
   const char* x = std::getenv("DISPLAY");

@@ -10,15 +10,27 @@
 
 namespace netgear::tools {
 
-/// One destination for received frames.
+/// What a sink did with a frame.
+enum class Consumed {
+  done,     ///< written or shown (or not wanted: --save-every)
+  skipped,  ///< a frame it cannot write (zero-size, too wide for JPEG...): left out
+  stop,     ///< the user wants the stream to stop (the window's 'q' or Esc)
+};
+
+/// One destination for received frames. Whatever a peer can legally send
+/// (any shape, depth, channel count, zero-size) is written or skipped; it
+/// never ends the stream.
 class FrameSink {
  public:
   virtual ~FrameSink() = default;
-  /// Takes frame number `index` (0-based). Returns false when the sink wants
-  /// the stream to stop (the window's 'q' or Esc). Throws netgear::Error on a
-  /// write failure, naming the file.
-  virtual bool consume(const cv::Mat& frame, std::uint64_t index) = 0;
+  /// Takes frame number `index` (0-based). Throws netgear::Error when the
+  /// destination itself fails (a video file OpenCV cannot open), naming it.
+  virtual Consumed consume(const cv::Mat& frame, std::uint64_t index) = 0;
 };
+
+/// sink.consume(), with an OpenCV exception (a shape OpenCV cannot handle)
+/// taken as skipped; the first such reason per sink is said on stderr.
+Consumed consume_safely(FrameSink& sink, const cv::Mat& frame, std::uint64_t index);
 
 /// True when a window can be shown (DISPLAY or WAYLAND_DISPLAY is set).
 [[nodiscard]] bool display_available();

@@ -1,7 +1,10 @@
 #include "stream_args.hpp"
 
+#include <iostream>
+
 #include "netgear/error.hpp"
 #include "netgear/json_limits.hpp"
+#include "netgear/keys.hpp"
 
 namespace netgear::tools {
 
@@ -58,7 +61,11 @@ NetGear open_stream(const StreamArgs& args, bool receive_mode) {
   }
   std::optional<std::string> address;
   if (!args.address.empty()) address = args.address;
-  return NetGear(address, port, args.protocol, args.pattern, receive_mode, args.verbose, options);
+  NetGear stream(address, port, args.protocol, args.pattern, receive_mode, args.verbose, options);
+  // Said even without -v: a store others can write lets them in (IronHouse).
+  if (args.secure != 0)
+    for (const auto& problem : KeyStore::at(args.cert_dir).problems()) std::cerr << "netgear: warning: " << problem << "\n";
+  return stream;
 }
 
 }  // namespace netgear::tools

@@ -16,6 +16,7 @@
 
 #include "netgear/error.hpp"
 #include "viewer/frame_slot.hpp"
+#include "viewer/guarded_server.hpp"
 #include "viewer/page.hpp"
 
 namespace netgear::tools {
@@ -28,6 +29,18 @@ constexpr std::string_view kBoundary = "netgear-frame";
 // notices browsers that went away).
 constexpr std::chrono::milliseconds kFlushAfter{250};
 constexpr std::chrono::milliseconds kHeartbeat{1000};
+
+// A connection must send its whole request head within kHeadTimeout of a
+// server thread taking it; a slow-loris client is cut off then, whatever it
+// trickles. Browsers send their head in one packet; Chromium's pre-opened
+// idle connections are closed and reopened transparently.
+constexpr std::chrono::milliseconds kHeadTimeout{2000};
+// A browser that stopped reading for this long is dropped.
+constexpr std::chrono::milliseconds kWriteTimeout{1000};
+// Threads beyond the streams' (max_viewers): the page, /frame.jpg and
+// /stats.json keep answering while up to this many connections are held by
+// clients that send nothing (each for at most kHeadTimeout).
+constexpr std::size_t kSpareThreads = 32;
 
 std::string bind_host_of(const std::string& host) {
   return host.empty() || host == "*" ? "0.0.0.0" : host;
@@ -93,6 +106,10 @@ void ViewerOptions::validate() const {
   }
   if (!(max_fps > 0)) throw OptionError("max_fps", "must be > 0, got " + std::to_string(max_fps));
   if (!(idle_fps >= 0)) throw OptionError("idle_fps", "must be >= 0, got " + std::to_string(idle_fps));
+  for (const auto& name : allowed_hosts) {
+    if (name.empty() || name.find_first_of(" /\\\t\r\n") != std::string::npos)
+      throw OptionError("allowed_hosts", "'" + name + "' is not a host name");
+  }
   if (max_viewers < 1 || max_viewers > 256) {
     throw OptionError("max_viewers", "must be 1..256, got " + std::to_string(max_viewers));
   }
@@ -108,7 +125,8 @@ struct MjpegServer::Impl {
   ViewerOptions options;
   std::string page;
   FrameSlot slot;
-  httplib::Server server;
+  GuardedServer server{kHeadTimeout, kWriteTimeout};
+  HostPolicy hosts;
   int port = 0;
   std::string url;
   std::atomic<std::size_t> viewers{0};
@@ -129,18 +147,19 @@ MjpegServer::Impl::Impl(const std::string& host, int requested_port, const Viewe
            opts.idle_fps > 0 && opts.idle_fps < opts.max_fps ? opts.idle_fps : opts.max_fps) {
   const std::string bind_host = bind_host_of(host);
   const std::string where = host + ":" + std::to_string(requested_port);
+  hosts = {.allowed = options.allowed_hosts, .any = options.any_host, .bound = bind_host};
 
-  // Every stream holds a pool thread for as long as it is watched; the extra
-  // threads keep the page and /stats.json answering with all streams open.
-  const std::size_t threads = options.max_viewers + 4;
+  // Every stream holds a pool thread for as long as it is watched; the spare
+  // threads keep the page, /frame.jpg and /stats.json answering with all
+  // streams open and some connections idle (GuardedServer: one request per
+  // connection, its head under a deadline).
+  const std::size_t threads = options.max_viewers + kSpareThreads;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_socket_options(listening_socket_options);
-  // One request per connection: an idle keep-alive connection would hold
-  // stop() for the whole keep-alive timeout (httplib does not wake it).
-  server.set_keep_alive_max_count(1);
-  server.set_keep_alive_timeout(1);  // a connection that sends nothing
-  server.set_read_timeout(5, 0);
-  server.set_write_timeout(1, 0);    // a browser that stopped reading
+  server.set_payload_max_length(0);  // the viewer takes no uploads
+  // httplib also sets these as SO_RCVTIMEO/SO_SNDTIMEO on each connection.
+  server.set_read_timeout(std::chrono::duration_cast<std::chrono::seconds>(kHeadTimeout));
+  server.set_write_timeout(kWriteTimeout);
   server.set_default_headers({{"Cache-Control", "no-store"}});
   add_routes();
 
@@ -162,6 +181,26 @@ MjpegServer::Impl::Impl(const std::string& host, int requested_port, const Viewe
 }
 
 void MjpegServer::Impl::add_routes() {
+  // Runs once the request head is read and before any body is: other methods
+  // are refused without reading what they send, foreign hosts are refused.
+  server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (req.method != "GET" && req.method != "HEAD") {
+      res.status = 405;
+      res.set_header("Allow", "GET, HEAD");
+      res.set_content("the netgear viewer only answers GET and HEAD\n", "text/plain; charset=utf-8");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (!hosts.admits(req.get_header_value("Host"))) {
+      // 421 Misdirected Request: most likely a web page that rebound its own
+      // name to this address to read the frames (DNS rebinding).
+      res.status = 421;
+      res.set_content("the netgear viewer does not answer for this host name; open it by IP address or "
+                      "localhost, or start netgear recv with --http-allow-host NAME (or --http-any-host)\n",
+                      "text/plain; charset=utf-8");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   server.Get("/", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(page, "text/html; charset=utf-8");
   });
@@ -226,6 +265,9 @@ void MjpegServer::Impl::stop() noexcept {
   const std::lock_guard lock(stop_mutex);  // a concurrent stop() returns once stopped
   if (stopped.exchange(true)) return;
   slot.close();  // wakes every stream, which then ends its response
+  // Wakes every thread blocked on a client (a slow head, a stalled browser):
+  // stopping never waits on what clients do.
+  server.shutdown_connections();
   // Server::stop() is a no-op until listen_after_bind() has started running,
   // so repeat it until the listener thread has returned.
   do {

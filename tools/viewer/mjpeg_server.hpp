@@ -15,10 +15,17 @@
 ///                    beyond max_viewers;
 /// - GET /frame.jpg   the latest JPEG; 503 (text body) before the first;
 /// - GET /stats.json  the latest stats object; {} before set_stats().
+///
+/// Hardening: methods other than GET and HEAD get 405 (with Allow) before any
+/// body is read; a Host header naming another host gets 421 (DNS
+/// rebinding; ViewerOptions::allowed_hosts); a connection must send its
+/// request head within 2 s; max_viewers + 32 server threads, so a few dozen
+/// idle connections do not stop /frame.jpg from answering.
 
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <opencv2/core/mat.hpp>
@@ -40,6 +47,12 @@ struct ViewerOptions {
   /// /stream.mjpg connections served at once (1..256); each holds a server
   /// thread, more are answered 503.
   std::size_t max_viewers = 8;
+  /// Host names answered besides localhost, IP literals and the bound host
+  /// (DNS-rebinding defence; see viewer/guarded_server.hpp HostPolicy).
+  /// Requests for other names get 421.
+  std::vector<std::string> allowed_hosts;
+  /// Answer whatever the Host header says (turns that defence off).
+  bool any_host = false;
 
   /// Throws netgear::OptionError naming the first invalid field.
   void validate() const;
@@ -68,10 +81,10 @@ class MjpegServer {
   MjpegServer(const MjpegServer&) = delete;
   MjpegServer& operator=(const MjpegServer&) = delete;
 
-  /// Ends every stream, closes the port and joins the server threads.
-  /// Bounded in time with browsers connected: typically well under 100 ms;
-  /// at worst ~1 s (a connection accepted but still sending no request, or a
-  /// browser that stopped reading: the keep-alive and write timeouts).
+  /// Ends every stream, shuts down every connection, closes the port and
+  /// joins the server threads. Bounded in time whatever the clients do
+  /// (slow, stalled or idle connections are shut down, not waited for):
+  /// typically well under 100 ms.
   /// Idempotent; never throws. After it, publish() returns at once.
   void stop() noexcept;
 
