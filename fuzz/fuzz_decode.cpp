@@ -22,9 +22,10 @@
 namespace netgear::fuzz {
 namespace {
 
-// The receiver's limit on a decoded frame (max_message_size, 1 GiB by
-// default): small here, so that executions stay fast.
-constexpr std::int64_t kMaxDecodedBytes = std::int64_t{16} << 20;
+// The receiver's limit on a decoded frame: the default of max_decoded_size
+// (8K, 3 channels), so the seeds that declare just more or less than it
+// check the limit a receiver really applies.
+const std::int64_t kMaxDecodedBytes = Options{}.max_decoded_size;
 
 // simplejpeg's names (TurboJPEG takes them in any case), and some it does not know.
 constexpr std::array<std::string_view, 16> kColorspaces = {"BGR",  "RGB",  "GRAY", "RGBA", "BGRA", "ARGB",

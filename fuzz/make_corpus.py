@@ -163,7 +163,7 @@ write("fuzz_decode", "opencv_bmp_bgra", opencv(3, 0) + encoded(".bmp", image(2, 
 write("fuzz_decode", "opencv_not_an_image", opencv(2, 0) + b"GIF89a\x01\x00\x01\x00")
 
 
-# Memory amplification (fixed: decoded size bounded by max_message_size): tiny
+# Memory amplification (fixed: decoded size bounded by max_decoded_size): tiny
 # images whose headers declare gigabytes. The BMP one is what libFuzzer found
 # (oom_bmp_13569x65792, committed as found); these are its PNG and JPEG cousins.
 def declaring(data, offset, fmt, *values):
@@ -181,3 +181,13 @@ write("fuzz_decode", "oom_png_30000x30000", opencv(2, 0) + png_huge)
 sof = jpeg_bgr.index(b"\xff\xc0")  # height, width: big-endian at +5 and +7
 write("fuzz_decode", "oom_turbo_65000x65000", turbo(3) + declaring(jpeg_bgr, sof + 5, ">HH", 65000, 65000))
 write("fuzz_decode", "oom_opencv_jpg_30000x30000", opencv(0, 0) + declaring(jpeg_bgr, sof + 5, ">HH", 30000, 30000))
+
+
+# At the default max_decoded_size (7680 x 4320 x 3 bytes): a header declaring
+# exactly 8K passes the check (the truncated data then fails to decode), one
+# more column is refused before anything is allocated.
+for width in (7680, 7681):
+    png_8k = declaring(png_small, 16, ">II", width, 4320)
+    png_8k = declaring(png_8k, 29, ">I", zlib.crc32(png_8k[12:29]))
+    write("fuzz_decode", f"limit_png_{width}x4320", opencv(2, 0) + png_8k)
+    write("fuzz_decode", f"limit_turbo_{width}x4320", turbo(3) + declaring(jpeg_bgr, sof + 5, ">HH", 4320, width))

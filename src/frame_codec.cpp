@@ -29,7 +29,7 @@ Decoding decoding_for(const Options& o) {
   d.fastdct = o.jpeg_compression_fastdct;
   d.fastupsample = o.jpeg_compression_fastupsample;
   if (o.compression_decode_flag) d.image_flag = *o.compression_decode_flag;
-  d.max_decoded_bytes = o.max_message_size;
+  d.max_decoded_bytes = o.max_decoded_size;
   return d;
 }
 

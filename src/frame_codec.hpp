@@ -36,7 +36,7 @@ struct Decoding {
   bool fastupsample = false;      ///< receiver's jpeg_compression_fastupsample (or-ed with the header's)
   int image_flag = -1;            ///< cv::imdecode flag (compression_param); default IMREAD_UNCHANGED
   /// Most bytes a compressed frame may decode to, as its header declares it
-  /// (the options' max_message_size): a larger one is refused before its
+  /// (the options' max_decoded_size): a larger one is refused before its
   /// pixels are allocated. -1: no limit.
   std::int64_t max_decoded_bytes = -1;
 };

@@ -163,6 +163,14 @@ const std::vector<std::pair<std::string_view, Setter>>& table() {
        [](Options& o, auto k, const json& v) {
          o.max_message_size = as_int_in(k, v, -1, std::numeric_limits<std::int64_t>::max());
        }},
+      {"max_decoded_size",
+       [](Options& o, auto k, const json& v) {
+         o.max_decoded_size = as_int_in(k, v, -1, std::numeric_limits<std::int64_t>::max());
+       }},
+      {"queue_max_bytes",
+       [](Options& o, auto k, const json& v) {
+         o.queue_max_bytes = as_int_in(k, v, -1, std::numeric_limits<std::int64_t>::max());
+       }},
       {"allowed_addresses", [](Options& o, auto k, const json& v) { o.allowed_addresses = ip_addresses(k, v); }},
   };
   return t;

@@ -31,6 +31,14 @@ OverflowPolicy effective_policy(const Settings& s) {
   return s.pattern == Pattern::pub_sub ? OverflowPolicy::drop_oldest : OverflowPolicy::block;
 }
 
+std::optional<std::size_t> queue_byte_bound(const Options& o) {
+  if (o.queue_max_bytes < 0) return std::nullopt;
+  return static_cast<std::size_t>(o.queue_max_bytes);
+}
+
+inline const std::string bad_label = "a 'port' label in multi-server mode that is not a string or an integer of at most " +
+                                     std::to_string(detail::Roster::max_label_bytes) + " bytes";
+
 // How long the I/O thread waits for the next message before ending the stream.
 std::optional<Milliseconds> silence_limit(const Settings& s) {
   const Options& o = s.options;
@@ -77,7 +85,7 @@ struct Receiver::Impl {
   explicit Impl(Settings s)
       : settings(std::move(s)),
         log(detail::make_logger(settings.logging)),
-        frames(settings.options.queue_size, effective_policy(settings)) {
+        frames(settings.options.queue_size, effective_policy(settings), queue_byte_bound(settings.options)) {
     settings.validate(Role::receiver);
     std::vector<std::string> wanted;
     const auto address = settings.effective_address(Role::receiver);
@@ -144,8 +152,10 @@ struct Receiver::Impl {
           finish(EndReason::timed_out);
           return;
         }
-        if (!transport::recv_all(socket, parts)) continue;
-        const bool ended = handle(parts);
+        // A NetGear message has 2 parts; of a longer one, only those are kept.
+        const std::size_t count = transport::recv_all(socket, parts, 2);
+        if (count == 0) continue;
+        const bool ended = handle(parts, count);
         last_message = Clock::now();  // after handle(): a full queue may have held it
         if (ended) {
           finish(EndReason::terminated);
@@ -232,9 +242,13 @@ struct Receiver::Impl {
       reply(multiserver ? wire::multiserver_termination_reply : wire::termination_reply);
     if (multiserver) {
       const auto label = detail::Roster::label(t.port);
-      if (!options().filter.empty() && label != options().filter) return false;
-      if (!roster.terminate(label)) {
-        log->info("receiver: the sender on port {} ended its stream", wire::peer_text(label));
+      if (!label) {
+        reject(bad_label);
+        return false;
+      }
+      if (!options().filter.empty() && *label != options().filter) return false;
+      if (!roster.terminate(*label)) {
+        log->info("receiver: the sender on port {} ended its stream", wire::peer_text(*label));
         return false;
       }
     }
@@ -245,7 +259,7 @@ struct Receiver::Impl {
   }
 
   // Handles one message; true when it ends the stream.
-  bool handle(std::vector<zmq::message_t>& parts) {
+  bool handle(std::vector<zmq::message_t>& parts, std::size_t count) {
     wire::Header header;
     try {
       header = wire::decode_header(parts.front().to_string_view());
@@ -258,21 +272,31 @@ struct Receiver::Impl {
 
     auto& h = std::get<wire::FrameHeader>(header);
     reply_to_frame(&h);
-    if (parts.size() != 2) {
-      reject("a frame message has " + std::to_string(parts.size()) + " parts, not 2");
+    if (count != 2) {
+      reject("a frame message has " + std::to_string(count) + " parts, not 2");
       return false;
     }
+    std::string label;  // multi-server: the sender's, recorded once its frame proved valid
     if (options().multiserver_mode) {
       if (h.port.is_null()) {
         reject("a frame without a 'port' key in multi-server mode");
         return false;
       }
-      const auto label = detail::Roster::label(h.port);
-      if (!options().filter.empty() && label != options().filter) {
+      auto checked = detail::Roster::label(h.port);
+      if (!checked) {
+        reject(bad_label);
+        return false;
+      }
+      if (!options().filter.empty() && *checked != options().filter) {
         ++filtered;
         return false;
       }
-      roster.frame_from(label);
+      if (!roster.admits(*checked)) {
+        reject("a frame from a new sender while " + std::to_string(detail::Roster::max_senders) +
+               " others are streaming (multi-server mode keeps no more)");
+        return false;
+      }
+      label = std::move(*checked);
     }
     Received got;
     const std::size_t wire_size = parts[1].size();
@@ -282,6 +306,7 @@ struct Receiver::Impl {
       reject(e.what());
       return false;
     }
+    if (options().multiserver_mode) roster.frame_from(label);
     got.message = std::move(h.message);
     got.port = std::move(h.port);
     got.seq = h.seq;
@@ -291,7 +316,8 @@ struct Receiver::Impl {
     got.received_at = std::chrono::system_clock::now();
     ++received;
     bytes += wire_size;
-    frames.push(std::move(got));
+    const std::size_t held = got.frame.byte_size();
+    frames.push(std::move(got), held);
     return false;
   }
 
@@ -366,6 +392,7 @@ ReceiverStats Receiver::stats() const {
   if (!impl_) return {};
   ReceiverStats stats{impl_->received, impl_->delivered, impl_->frames.dropped(), impl_->bad,
                       impl_->bytes,    impl_->frames.size(), 0};
+  stats.queued_bytes = impl_->frames.bytes();
   stats.filtered = impl_->filtered;
   stats.rejected = impl_->rejected;
   return stats;

@@ -128,6 +128,9 @@ struct Sender::Impl {
     tuning.immediate = settings.options.multiclient_mode;
     tuning.nodrop = !settings.options.multiclient_mode;
     tuning.curve = curve;
+    // Replies are small unless they may carry a returned frame.
+    tuning.max_reply_size =
+        settings.options.bidirectional_mode ? settings.options.max_message_size : transport::max_plain_reply_size;
     auto opened = transport::open_sender_socket(*ctx, settings.pattern, endpoints, tuning);
     if (curve.on()) monitor.emplace(*ctx, opened);
     return opened;
@@ -350,7 +353,8 @@ struct Sender::Impl {
       case WaitResult::side_ready: break;  // no side socket here
     }
     auto& parts = reply_parts;
-    transport::recv_all(socket, parts);
+    // No vidgear reply has more than 2 parts: of another, only its first counts.
+    if (transport::recv_all(socket, parts, 2) > 2) parts.resize(1);
     ++replies;
     timeouts_in_row = 0;
     last_handshake_failure.reset();

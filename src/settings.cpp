@@ -105,6 +105,10 @@ void Settings::validate(Role role) const {
           "receiver's reply could not belong to that frame");
   require(o.encode_threads == 1 || o.flag == 0, "encode_threads",
           "cannot be combined with flag=1: a queued frame cannot report a full socket");
+  require(o.max_decoded_size == -1 || o.max_decoded_size > 0, "max_decoded_size",
+          "must be a positive number of bytes, or -1 for no limit");
+  require(o.queue_max_bytes == -1 || o.queue_max_bytes > 0, "queue_max_bytes",
+          "must be a positive number of bytes, or -1 for no limit but queue_size");
   require(!(pubsub && o.overflow_policy == OverflowPolicy::block), "overflow_policy",
           "'block' cannot pace a PUB/SUB publisher; use drop_oldest or latest_only");
   require(o.allowed_addresses.empty() || o.secure_mode != SecureMode::grasslands, "allowed_addresses",

@@ -99,12 +99,24 @@ struct Options {
   /// Receiver overflow policy. Unset: block for patterns 0/1, drop_oldest for
   /// PUB/SUB (a publisher cannot be paced, so block is refused there).
   std::optional<OverflowPolicy> overflow_policy;
-  /// Largest message a receiver accepts, in bytes (ZMQ_MAXMSGSIZE); a larger
-  /// one drops the sender's connection. Also the most a compressed frame (or
-  /// a reply's frame) may decode to, as its image header declares it: a few
-  /// bytes can declare gigabytes, so a larger one is refused as a bad frame
-  /// before its pixels are allocated. -1 = no limit.
+  /// Largest message part a receiver accepts, in bytes (ZMQ_MAXMSGSIZE); a
+  /// larger one drops the sender's connection. A sender in bidirectional
+  /// mode takes replies up to this size too (they may carry a frame); other
+  /// senders take replies of at most 64 KiB. -1 = no limit.
   std::int64_t max_message_size = std::int64_t{1} << 30;
+  /// The most a compressed frame (received, or returned in a reply) may
+  /// decode to, in bytes, as its image header declares it: a few bytes of
+  /// JPEG, PNG or BMP can declare gigabytes, so a larger one is refused as a
+  /// bad frame before its pixels are allocated. Default: 8K (7680x4320) with
+  /// 3 channels of 8 bits. -1 = no limit. Raw frames are bounded by
+  /// max_message_size instead (they arrive at their full size).
+  std::int64_t max_decoded_size = std::int64_t{7680} * 4320 * 3;
+  /// Receiver: the most bytes of frames (pixels as held: the raw payload or
+  /// the decoded image) waiting for recv(), besides the queue_size count. The
+  /// overflow policy applies to whichever bound is reached first; a frame
+  /// larger than the whole bound is still taken when the queue is empty.
+  /// Default 256 MiB. -1 = no limit but queue_size.
+  std::int64_t queue_max_bytes = std::int64_t{256} << 20;
   /// Secure mode, receiver, tcp: the client IP addresses admitted (numeric
   /// IPv4/IPv6, as the peer's packets carry them); empty admits any address.
   /// vidgear instead admits only its own bind address (see docs/protocol.md).

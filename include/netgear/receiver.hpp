@@ -51,6 +51,7 @@ struct ReceiverStats {
   std::uint64_t bad = 0;        ///< malformed messages dropped (logged)
   std::uint64_t bytes = 0;      ///< payload bytes of valid frames as on the wire (compressed: the JPEG's size)
   std::size_t queued = 0;       ///< frames waiting for recv() now
+  std::size_t queued_bytes = 0; ///< bytes those frames hold (pixels as recv() returns them; see queue_max_bytes)
   std::uint64_t filtered = 0;   ///< multi-server PUB/SUB: frames from senders `filter` excludes
   /// Secure mode: client handshakes refused (wrong server key, a client key
   /// IronHouse does not admit, an address not allowed, a plain client). A

@@ -175,6 +175,7 @@ py::dict PyNetGear::stats() {
     d["bad"] = s.bad;
     d["bytes"] = s.bytes;
     d["queued"] = s.queued;
+    d["queued_bytes"] = s.queued_bytes;
     d["filtered"] = s.filtered;
     d["rejected"] = s.rejected;
   } else {

@@ -120,7 +120,7 @@ void check_decoded_size(std::int64_t width, std::int64_t height, int bytes_per_p
   if (pixels <= static_cast<std::uint64_t>(max_bytes) / static_cast<std::uint64_t>(bytes_per_pixel)) return;
   throw CodecError(std::string(format) + " decode refused: the header declares " + std::to_string(width) + " x " +
                    std::to_string(height) + " pixels of " + std::to_string(bytes_per_pixel) +
-                   " byte(s), more than the limit of " + std::to_string(max_bytes) + " bytes (max_message_size)");
+                   " byte(s), more than the limit of " + std::to_string(max_bytes) + " bytes (max_decoded_size)");
 }
 
 void encode_jpeg(const cv::Mat& image, const JpegParams& params, std::vector<unsigned char>& out) {

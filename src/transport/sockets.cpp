@@ -70,6 +70,7 @@ zmq::socket_t open_sender_socket(zmq::context_t& ctx, Pattern pattern, const std
     socket.set(zmq::sockopt::immediate, 1);
   }
   if (pattern != Pattern::pub_sub && tuning.immediate) socket.set(zmq::sockopt::immediate, 1);
+  socket.set(zmq::sockopt::maxmsgsize, tuning.max_reply_size);
   apply(socket, tuning.curve);
   for (const auto& endpoint : endpoints) {
     try {
@@ -131,14 +132,15 @@ WaitResult wait_for(zmq::socket_t& socket, short events, const Waker* waker, Dea
   }
 }
 
-bool recv_all(zmq::socket_t& socket, std::vector<zmq::message_t>& parts) {
+std::size_t recv_all(zmq::socket_t& socket, std::vector<zmq::message_t>& parts, std::size_t keep) {
   parts.clear();
-  do {
+  for (std::size_t count = 1;; ++count) {
     zmq::message_t part;
-    if (!socket.recv(part, zmq::recv_flags::dontwait)) return !parts.empty();
-    parts.push_back(std::move(part));
-  } while (parts.back().more());
-  return true;
+    if (!socket.recv(part, zmq::recv_flags::dontwait)) return count - 1;
+    const bool more = part.more();
+    if (parts.size() < keep) parts.push_back(std::move(part));  // the rest is freed here, part by part
+    if (!more) return count;
+  }
 }
 
 }  // namespace netgear::transport

@@ -4,6 +4,7 @@
 // until a deadline. No netgear message format here.
 
 #include <chrono>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,10 +38,19 @@ struct Curve {
 };
 
 /// Per-mode adjustments of a sender socket.
+/// The largest reply a sender takes when the receiver cannot return a frame
+/// (no bidirectional mode): vidgear's text replies and data replies without
+/// data are well under 1 KiB.
+inline constexpr std::int64_t max_plain_reply_size = 64 * 1024;
+
 struct SenderTuning {
   bool immediate = false;  ///< ZMQ_IMMEDIATE on PAIR/REQ: queue only to connected receivers
   bool nodrop = true;      ///< XPUB_NODROP on PUB/SUB: EAGAIN instead of a silent drop
   Curve curve;             ///< CURVE client keys (secure mode)
+  /// ZMQ_MAXMSGSIZE for what the sender reads: replies (patterns 0/1) or
+  /// subscriptions (XPUB). A larger message drops the peer's connection, so
+  /// it is never buffered. -1 = no limit.
+  std::int64_t max_reply_size = max_plain_reply_size;
 };
 
 zmq::socket_t open_sender_socket(zmq::context_t& ctx, Pattern pattern, const std::vector<std::string>& endpoints,
@@ -65,7 +75,12 @@ WaitResult wait_for(zmq::socket_t& socket, short events, const Waker* waker, Dea
                     zmq::socket_t* side = nullptr);
 
 /// Reads every part of the next message without blocking (the caller waited
-/// for POLLIN). Returns false if no message was there.
-bool recv_all(zmq::socket_t& socket, std::vector<zmq::message_t>& parts);
+/// for POLLIN), keeping the first `keep` parts in `parts` and dropping the
+/// rest as they are read: libzmq hands over only whole multipart messages and
+/// has no limit on their part count, so a peer's endless message must at
+/// least not be held twice. Returns the message's number of parts; 0 if no
+/// message was there.
+std::size_t recv_all(zmq::socket_t& socket, std::vector<zmq::message_t>& parts,
+                     std::size_t keep = std::numeric_limits<std::size_t>::max());
 
 }  // namespace netgear::transport

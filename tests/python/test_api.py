@@ -138,3 +138,19 @@ def test_stats_count_both_sides(receiver):
     assert sent["frames_sent"] == 3 and sent["replies"] == 3 and sent["bytes_sent"] == 3 * 48 * 64 * 3
     assert got["received"] == 3 and got["delivered"] == 3 and got["bad"] == 0
     assert got["bytes"] == sent["bytes_sent"]
+
+
+def test_the_memory_bounds_are_options_and_the_queue_reports_its_bytes(receiver):
+    client, port = receiver(pattern=0, queue_max_bytes=1 << 20, max_decoded_size=1 << 24,
+                            overflow_policy="drop_oldest")
+    server = netgear.NetGear("127.0.0.1", port, "tcp", 0, False, False, request_timeout=5)
+    try:
+        for _ in range(8):  # 8 x 300,000 bytes; the application reads nothing meanwhile
+            server.send(np.zeros((100, 1000, 3), np.uint8))
+    finally:
+        server.close()
+    stats = client.stats()
+    assert stats["queued_bytes"] == 900_000, stats
+    assert stats["queued"] == 3, stats
+    with pytest.raises(ValueError, match="max_decoded_size"):
+        receiver(max_decoded_size=0)

@@ -102,5 +102,29 @@ TEST(Multicast, EpgmEndpointBindsWhereMulticastExists) {
   }
 }
 
+// libzmq hands over a multipart message only whole and has no limit on its
+// parts: recv_all keeps what a NetGear message can have and frees the rest.
+TEST(RecvAll, KeepsTheFirstPartsAndCountsThemAll) {
+  zmq::context_t ctx;
+  zmq::socket_t in(ctx, zmq::socket_type::pair), out(ctx, zmq::socket_type::pair);
+  in.bind("inproc://recv-all-parts");
+  out.connect("inproc://recv-all-parts");
+  constexpr std::size_t kParts = 100'000;
+  for (std::size_t i = 0; i < kParts; ++i)
+    out.send(zmq::buffer(std::to_string(i)), i + 1 < kParts ? zmq::send_flags::sndmore : zmq::send_flags::none);
+  out.send(zmq::str_buffer("next"));
+  ASSERT_EQ(wait_for(in, ZMQ_POLLIN, nullptr, Clock::now() + 10s), WaitResult::ready);
+  std::vector<zmq::message_t> parts;
+  EXPECT_EQ(recv_all(in, parts, 2), kParts);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].to_string(), "0");
+  EXPECT_EQ(parts[1].to_string(), "1");
+  EXPECT_EQ(recv_all(in, parts, 2), 1u);  // the next message is whole and separate
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(parts[0].to_string(), "next");
+  EXPECT_EQ(recv_all(in, parts, 2), 0u);  // nothing more
+  EXPECT_TRUE(parts.empty());
+}
+
 }  // namespace
 }  // namespace netgear::transport

@@ -392,10 +392,13 @@ TEST(ImageCodec, DecodesOnlyJpegPngAndBmp) {
   EXPECT_NE(message.find("not a decodable image: neither JPEG, PNG nor BMP"), std::string::npos) << message;
 }
 
-TEST(FrameCodec, CompressedFramesAreBoundByMaxMessageSize) {
+TEST(FrameCodec, CompressedFramesAreBoundByMaxDecodedSize) {
   Options options;
-  EXPECT_EQ(detail::decoding_for(options).max_decoded_bytes, std::int64_t{1} << 30);  // the default, 1 GiB
-  options.max_message_size = 16 * 24 * 3 - 1;
+  // The default: 8K with 3 channels, whatever max_message_size says.
+  EXPECT_EQ(detail::decoding_for(options).max_decoded_bytes, std::int64_t{7680} * 4320 * 3);
+  options.max_message_size = 10;
+  EXPECT_EQ(detail::decoding_for(options).max_decoded_bytes, std::int64_t{7680} * 4320 * 3);
+  options.max_decoded_size = 16 * 24 * 3 - 1;
   const detail::Decoding decoding = detail::decoding_for(options);
   EXPECT_EQ(decoding.max_decoded_bytes, 16 * 24 * 3 - 1);
   const auto jpeg = jpeg_of(smooth_image(16, 24, 3), "BGR");
@@ -407,11 +410,26 @@ TEST(FrameCodec, CompressedFramesAreBoundByMaxMessageSize) {
   info.compression.kind = wire::Compression::Kind::extension;
   info.compression.extension = ".png";
   EXPECT_THROW(detail::decode_payload(info, zmq::message_t(png.data(), png.size()), decoding), CodecError);
-  options.max_message_size = -1;
+  options.max_decoded_size = -1;
   EXPECT_EQ(detail::decode_payload(info, zmq::message_t(png.data(), png.size()), detail::decoding_for(options))
                 .mat()
                 .total(),
             16u * 24u);
+}
+
+// A 6000x6000 PNG of one colour is ~100 KB and decodes to 108 MB: over the
+// default bound, refused before its pixels are allocated; one just under 8K
+// passes the check.
+TEST(FrameCodec, TheDefaultRefusesADecompressionBomb) {
+  const detail::Decoding decoding = detail::decoding_for(Options{});
+  std::vector<unsigned char> png;
+  encode_image(cv::Mat(6000, 6000, CV_8UC3, cv::Scalar(0, 0, 0)), ".png", {}, png);
+  EXPECT_LT(png.size(), 1'000'000u);
+  detail::PayloadInfo info;
+  info.compression.kind = wire::Compression::Kind::extension;
+  info.compression.extension = ".png";
+  const auto message = codec_error([&] { detail::decode_payload(info, zmq::message_t(png.data(), png.size()), decoding); });
+  EXPECT_NE(message.find("max_decoded_size"), std::string::npos) << message;
 }
 
 }  // namespace

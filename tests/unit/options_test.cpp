@@ -102,6 +102,23 @@ TEST(Settings, Defaults) {
   EXPECT_NO_THROW(s.validate(Role::receiver));
 }
 
+TEST(Options, MemoryBoundsHaveSafeDefaultsAndKeys) {
+  Options o;
+  EXPECT_EQ(o.max_decoded_size, std::int64_t{7680} * 4320 * 3);  // 8K, 3 channels
+  EXPECT_EQ(o.queue_max_bytes, std::int64_t{256} << 20);
+  o = Options::from_json({{"max_decoded_size", 1000}, {"queue_max_bytes", -1}});
+  EXPECT_EQ(o.max_decoded_size, 1000);
+  EXPECT_EQ(o.queue_max_bytes, -1);
+  EXPECT_EQ(error_key([] { Options::from_json({{"max_decoded_size", -2}}); }), "max_decoded_size");
+  EXPECT_EQ(error_key([] { Options::from_json({{"queue_max_bytes", "1G"}}); }), "queue_max_bytes");
+  Options zero;
+  zero.max_decoded_size = 0;
+  EXPECT_EQ(error_key([&] { settings(Pattern::pair, zero).validate(Role::receiver); }), "max_decoded_size");
+  zero = Options{};
+  zero.queue_max_bytes = 0;
+  EXPECT_EQ(error_key([&] { settings(Pattern::pair, zero).validate(Role::receiver); }), "queue_max_bytes");
+}
+
 TEST(Settings, CombinationsVidgearRefusesAreErrors) {
   Options multi;
   multi.multiserver_mode = true;

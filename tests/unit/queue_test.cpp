@@ -115,5 +115,68 @@ TEST(BoundedQueue, CloseDropsQueuedItemsAtOnce) {
   EXPECT_FALSE(q.pop(std::nullopt, s));
 }
 
+// -- the byte bound ----------------------------------------------------------
+
+TEST(BoundedQueueBytes, DropOldestEvictsUntilTheNewItemFits) {
+  BoundedQueue<int> q(16, OverflowPolicy::drop_oldest, 100);
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(q.push(i, 40));
+  EXPECT_EQ(q.size(), 2u);  // 2 x 40 fit in 100, a third does not
+  EXPECT_EQ(q.bytes(), 80u);
+  EXPECT_EQ(q.dropped(), 3u);
+  PopStatus s{};
+  EXPECT_EQ(pop_now(q, s), 3);
+  EXPECT_EQ(q.bytes(), 40u);
+  EXPECT_EQ(pop_now(q, s), 4);
+  EXPECT_EQ(q.bytes(), 0u);
+}
+
+TEST(BoundedQueueBytes, TheCountStillBounds) {
+  BoundedQueue<int> q(2, OverflowPolicy::drop_oldest, 1000);
+  for (int i = 0; i < 4; ++i) q.push(i, 1);
+  EXPECT_EQ(q.size(), 2u);
+  EXPECT_EQ(q.bytes(), 2u);
+}
+
+TEST(BoundedQueueBytes, AnItemLargerThanTheBoundPassesAlone) {
+  BoundedQueue<int> q(16, OverflowPolicy::drop_oldest, 100);
+  EXPECT_TRUE(q.push(1, 10));
+  EXPECT_TRUE(q.push(2, 500));  // evicts 1, then enters the empty queue
+  EXPECT_EQ(q.size(), 1u);
+  EXPECT_EQ(q.bytes(), 500u);
+  EXPECT_TRUE(q.push(3, 10));  // the big one goes: 510 would not fit
+  EXPECT_EQ(q.size(), 1u);
+  EXPECT_EQ(q.bytes(), 10u);
+  EXPECT_EQ(q.dropped(), 2u);
+  PopStatus s{};
+  EXPECT_EQ(pop_now(q, s), 3);
+}
+
+TEST(BoundedQueueBytes, BlockWaitsForBytesToBeFreed) {
+  BoundedQueue<int> q(16, OverflowPolicy::block, 100);
+  EXPECT_TRUE(q.push(1, 60));
+  auto second = std::async(std::launch::async, [&] { return q.push(2, 60); });
+  // 120 > 100: the producer waits (a window in which it must not finish).
+  EXPECT_EQ(second.wait_for(100ms), std::future_status::timeout);
+  EXPECT_EQ(q.size(), 1u);
+  PopStatus s{};
+  EXPECT_EQ(pop_now(q, s), 1);
+  EXPECT_TRUE(second.get());
+  EXPECT_EQ(q.bytes(), 60u);
+  EXPECT_EQ(q.dropped(), 0u);
+}
+
+TEST(BoundedQueueBytes, BlockTakesAnOversizedItemIntoAnEmptyQueue) {
+  BoundedQueue<int> q(16, OverflowPolicy::block, 100);
+  EXPECT_TRUE(q.push(1, 1000));  // does not wait forever
+  EXPECT_EQ(q.bytes(), 1000u);
+}
+
+TEST(BoundedQueueBytes, CloseForgetsTheBytes) {
+  BoundedQueue<int> q(16, OverflowPolicy::drop_oldest, 100);
+  q.push(1, 50);
+  q.close();
+  EXPECT_EQ(q.bytes(), 0u);
+}
+
 }  // namespace
 }  // namespace netgear::queue
