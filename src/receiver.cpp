@@ -6,12 +6,12 @@
 
 #include "frame_codec.hpp"
 #include "log.hpp"
+#include "peer_watch.hpp"
 #include "netgear/error.hpp"
 #include "queue/bounded_queue.hpp"
 #include "roster.hpp"
 #include "security/secure_setup.hpp"
 #include "transport/context.hpp"
-#include "transport/monitor.hpp"
 #include "transport/sockets.hpp"
 #include "wire/header.hpp"
 #include "wire/reply.hpp"
@@ -46,7 +46,7 @@ struct Receiver::Impl {
   std::vector<std::string> endpoints;
   std::optional<security::ServerGuard> guard;  // secure mode: keys and authenticator policy
   zmq::socket_t socket;  // owned by the I/O thread once it runs
-  std::optional<transport::HandshakeMonitor> monitor;  // secure mode: refused clients, I/O thread
+  std::optional<detail::PeerWatch> watch;  // tcp/ipc: refused clients, vanished senders, idle peers; I/O thread
   transport::Waker waker;
   queue::BoundedQueue<Received> frames;
   const std::string device_id = wire::make_device_id();
@@ -58,8 +58,7 @@ struct Receiver::Impl {
   std::string own_port;      // multi-client: the label this receiver puts in its replies
 
   std::atomic<EndReason> end{EndReason::none};
-  std::atomic<std::uint64_t> received{0}, delivered{0}, bad{0}, bytes{0}, filtered{0}, rejected{0};
-  Clock::time_point last_rejection_log{};  // I/O thread
+  std::atomic<std::uint64_t> received{0}, delivered{0}, bad{0}, bytes{0}, filtered{0};
   std::mutex return_mutex;
   nlohmann::json return_data;           // guarded by return_mutex
   std::optional<Frame> return_frame;    // guarded by return_mutex
@@ -80,7 +79,7 @@ struct Receiver::Impl {
     if (settings.options.secure_mode != SecureMode::grasslands) guard.emplace(settings.options, ctx, log);
     socket = transport::open_receiver_socket(*ctx, settings.pattern, settings.options,
                                              guard ? guard->curve() : transport::Curve{});
-    if (guard) monitor.emplace(*ctx, socket);
+    if (detail::PeerWatch::applies(settings)) watch.emplace(*ctx, socket, settings, log);
     endpoints = transport::bind_all(socket, wanted);
     std::vector<std::string> bound_ports;  // wildcards resolved: what senders will stamp
     for (const auto& e : endpoints) bound_ports.push_back(e.substr(e.rfind(':') + 1));
@@ -105,41 +104,44 @@ struct Receiver::Impl {
       log->warn("receiver: could not send the reply (sender gone?)");
   }
 
-  // Secure mode: clients whose handshake failed are counted (and logged at
-  // most every 10 s: a refused client retries every 100 ms).
-  void note_refused_clients() {
-    while (auto failure = monitor->failure()) {
-      ++rejected;
-      const auto now = Clock::now();
-      if (failure->auth || now - last_rejection_log < std::chrono::seconds(10)) continue;
-      last_rejection_log = now;
-      log->warn("receiver: refused a client at {}: {} ({} refused so far)", failure->endpoint, failure->reason,
-                rejected.load());
-    }
-  }
-
   void run() {
     std::vector<zmq::message_t> parts;
-    zmq::socket_t* side = monitor ? &monitor->socket() : nullptr;
+    zmq::socket_t* side = watch ? &watch->socket() : nullptr;
     try {
       auto last_message = Clock::now();
       for (;;) {
-        transport::Deadline deadline;
-        if (silence) deadline = last_message + *silence;
+        transport::Deadline silent_at, deadline;
+        if (silence) deadline = silent_at = last_message + *silence;
+        if (const auto due = watch ? watch->next_due() : std::nullopt; due && (!deadline || *due < *deadline))
+          deadline = due;
         auto waited = transport::wait_for(socket, ZMQ_POLLIN, &waker, deadline, side);
         if (waited == WaitResult::woken) return;  // close() ends the stream itself
         if (waited == WaitResult::side_ready) {
-          note_refused_clients();
+          watch->drain(Clock::now());
           continue;
         }
-        if (waited == WaitResult::timed_out) {
-          log->warn("receiver: nothing received for {} ms; ending the stream", silence->count());
-          finish(EndReason::timed_out);
-          return;
+        if (waited == WaitResult::timed_out) {  // the socket had nothing left to read
+          const auto now = Clock::now();
+          if (watch && watch->on_timer(now)) {
+            finish(EndReason::senders_gone);
+            return;
+          }
+          if (silent_at && now >= *silent_at) {
+            log->warn("receiver: nothing received for {} ms; ending the stream", silence->count());
+            finish(EndReason::timed_out);
+            return;
+          }
+          continue;
         }
         if (!transport::recv_all(socket, parts)) continue;
+        const std::uint64_t valid_before = received + filtered;
+        const int from = detail::PeerWatch::connection_of(parts.front());  // before handle() moves parts
         const bool ended = handle(parts);
         last_message = Clock::now();  // after handle(): a full queue may have held it
+        if (watch) {
+          watch->drain(last_message);  // after the read: this connection's arrival is in by now
+          if (received + filtered != valid_before) watch->frame_from(from, last_message);
+        }
         if (ended) {
           finish(EndReason::terminated);
           return;
@@ -298,13 +300,25 @@ struct Receiver::Impl {
     if (io.joinable()) io.join();
     try {
       socket.close();
-      if (monitor) monitor->socket().close();
+      if (watch) watch->close();
     } catch (const std::exception& e) {
       log->error("receiver: close: {}", e.what());
     }
     log->info("receiver: closed after {} frames ({} dropped, {} bad)", received.load(), frames.dropped(), bad.load());
   }
 };
+
+std::string_view to_string(EndReason reason) noexcept {
+  switch (reason) {
+    case EndReason::none: return "none";
+    case EndReason::terminated: return "terminated";
+    case EndReason::timed_out: return "timed_out";
+    case EndReason::closed: return "closed";
+    case EndReason::failed: return "failed";
+    case EndReason::senders_gone: return "senders_gone";
+  }
+  return "unknown";
+}
 
 Receiver::Receiver(Settings settings) : impl_(std::make_unique<Impl>(std::move(settings))) {}
 Receiver::~Receiver() { close(); }
@@ -352,7 +366,11 @@ ReceiverStats Receiver::stats() const {
   ReceiverStats stats{impl_->received, impl_->delivered, impl_->frames.dropped(), impl_->bad,
                       impl_->bytes,    impl_->frames.size(), 0};
   stats.filtered = impl_->filtered;
-  stats.rejected = impl_->rejected;
+  if (impl_->watch) {
+    stats.rejected = impl_->watch->rejected;
+    stats.peers = impl_->watch->peers;
+    stats.idle_peer_warnings = impl_->watch->idle_peer_warnings;
+  }
   return stats;
 }
 
