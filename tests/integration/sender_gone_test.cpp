@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "integration/stream_support.hpp"
+#include "netgear/keys.hpp"
 
 namespace netgear::test {
 namespace {
@@ -236,6 +237,37 @@ TEST(SenderGoneMultiServer, OneOfTwoSendersVanishingDoesNotEndTheStream) {
   const Drained d = drain(receiver, b_gone, b_gone + 20s);
   EXPECT_GE(d.ended_after_ms, 0);
   EXPECT_EQ(receiver.end_reason(), EndReason::senders_gone);
+}
+
+// Secure mode: a refused client is accepted, fails its handshake and
+// disconnects. It never sent a frame, so it is no sender leaving: a receiver
+// still waiting for its real sender must not end, and the monitor's other
+// job, counting refused clients, goes on.
+TEST(SenderGoneSecure, ARefusedClientLeavingDoesNotEndTheStream) {
+  if (!curve_supported()) GTEST_SKIP() << "this libzmq has no CURVE";
+  TempDir dir;
+  KeyStore::at(dir.str()).generate();
+  auto rs = gone_receiver(Pattern::pub_sub, 500ms);
+  rs.options.secure_mode = SecureMode::stonehouse;
+  rs.options.custom_cert_location = dir.str();
+  Receiver receiver(rs);
+  {
+    Sender plain(sender_settings_for(receiver.endpoints().front(), Pattern::pub_sub));  // refused
+    ASSERT_TRUE(eventually([&] { return receiver.stats().rejected > 0; }));
+  }
+  ASSERT_TRUE(eventually([&] { return receiver.stats().peers == 0; })) << "the refused client's disconnect";
+  EXPECT_FALSE(receiver.recv_for(1500ms));  // 3x the grace
+  EXPECT_FALSE(receiver.ended()) << "a refused client is not a sender";
+  auto ss = sender_settings_for(receiver.endpoints().front(), Pattern::pub_sub);
+  ss.options.secure_mode = SecureMode::stonehouse;
+  ss.options.custom_cert_location = dir.str();
+  Sender member(ss);
+  ASSERT_TRUE(member.wait_for_receiver(10s));
+  send_reliably(member, pattern_frame({4, 4}, Dtype::uint8, 1));
+  ASSERT_TRUE(receiver.recv_for(10s));
+  member.close();
+  EXPECT_FALSE(receiver.recv_for(10s));
+  EXPECT_EQ(receiver.end_reason(), EndReason::terminated);
 }
 
 // ---- an idle peer holding the PAIR slot ---------------------------------------
