@@ -10,9 +10,11 @@ PeerBook::PeerBook(Milliseconds idle_after, Milliseconds warn_every)
 void PeerBook::accepted(int fd, std::string address, Time now) {
   // An fd already in the book was closed without its disconnect reaching us: replaced.
   open_.insert_or_assign(fd, Connection{std::move(address), now, accepts_++, 0});
+  closed_.erase(fd);
 }
 
 void PeerBook::disconnected(int fd, Time now) {
+  closed_.insert_or_assign(fd, now);
   const auto it = open_.find(fd);
   if (it == open_.end()) return;
   const bool was_sender = it->second.frames > 0;
@@ -22,7 +24,12 @@ void PeerBook::disconnected(int fd, Time now) {
 
 void PeerBook::frame_from(int fd, Time now) {
   const auto it = open_.find(fd);
-  if (it == open_.end()) return;
+  if (it == open_.end()) {
+    // Its disconnect was read first: a sender that has already left, at that time.
+    const auto closed = closed_.find(fd);
+    if (closed != closed_.end() && senders() == 0 && !gone_since_) gone_since_ = closed->second;
+    return;
+  }
   ++it->second.frames;
   last_frame_ = now;
   gone_since_.reset();

@@ -11,7 +11,8 @@
 //    open connection that has sent nothing, while another peer connected after
 //    it and no frame has arrived from anyone since, is probably holding the slot.
 // Entries are keyed by file descriptor, so a missed disconnect is replaced when
-// the kernel reuses the number: the book holds at most one entry per open fd.
+// the kernel reuses the number: the book holds at most one open and one closed
+// entry per fd number, and the kernel hands out the lowest free numbers.
 // Not thread-safe: one thread (the receiver's I/O thread) owns it.
 
 #include <chrono>
@@ -37,8 +38,9 @@ class PeerBook {
   void accepted(int fd, std::string address, Time now);
   void disconnected(int fd, Time now);
   /// A valid frame came from connection `fd` (the message's ZMQ_SRCFD). A frame
-  /// from an fd that is not open (inproc: -1; a straggler read after its
-  /// connection's disconnect) changes nothing.
+  /// read after its connection's disconnect was noted (the sender sent and left
+  /// before the receiver read) makes that connection a sender that left then.
+  /// An fd never seen (inproc: -1) changes nothing.
   void frame_from(int fd, Time now);
 
   [[nodiscard]] std::size_t connected() const { return open_.size(); }
@@ -73,6 +75,7 @@ class PeerBook {
 
   Milliseconds idle_after_, warn_every_;
   std::map<int, Connection> open_;
+  std::map<int, Time> closed_;  // fd -> when it closed, until the number is accepted again
   std::uint64_t accepts_ = 0;
   std::optional<Time> last_frame_;
   std::optional<Time> gone_since_;

@@ -78,6 +78,31 @@ TEST(PeerBook, StragglerFramesAfterADisconnectChangeNothing) {
   EXPECT_EQ(book.all_gone_since(), t0 + 1s);
 }
 
+TEST(PeerBook, AFrameReadAfterItsSendersDisconnectMakesItASenderThatLeft) {
+  // A sender sends one frame and vanishes before the receiver reads it: the
+  // monitor's accepted and disconnected both come before the frame.
+  PeerBook book;
+  book.accepted(7, "a", t0);
+  book.disconnected(7, t0 + 5ms);
+  EXPECT_FALSE(book.all_gone_since());
+  book.frame_from(7, t0 + 6ms);
+  EXPECT_EQ(book.all_gone_since(), t0 + 5ms);
+  EXPECT_EQ(book.gone_deadline(1s), t0 + 1005ms);
+}
+
+TEST(PeerBook, ALateFrameOfALeftConnectionDoesNotEndAStreamWithASender) {
+  PeerBook book;
+  book.accepted(7, "a", t0);
+  book.accepted(8, "b", t0);
+  book.frame_from(8, t0);
+  book.disconnected(7, t0 + 5ms);
+  book.frame_from(7, t0 + 6ms);
+  EXPECT_FALSE(book.all_gone_since()) << "b is still sending";
+  book.accepted(7, "c", t0 + 1s);  // the number reused: no longer a closed connection
+  book.disconnected(8, t0 + 2s);
+  EXPECT_EQ(book.all_gone_since(), t0 + 2s);
+}
+
 TEST(PeerBook, AReusedFdReplacesAMissedDisconnect) {
   PeerBook book;
   book.accepted(7, "a", t0);
