@@ -38,6 +38,11 @@ SocketMonitor::SocketMonitor(zmq::context_t& ctx, zmq::socket_t& watched, Watch 
   if (watch == Watch::connections_and_handshakes) events |= ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED;
   if (zmq_socket_monitor(watched.handle(), endpoint.c_str(), events) != 0) throw zmq::error_t();
   socket_.set(zmq::sockopt::linger, 0);
+  // libzmq sends events with a blocking send from its I/O thread, shared by
+  // every socket of the context: a full event pipe would stall them all while
+  // our reader is busy (a receiver blocked on a full queue, and a peer
+  // connecting in a loop). Room for ~100k events (a few MB) instead of 1000.
+  socket_.set(zmq::sockopt::rcvhwm, 100'000);
   socket_.connect(endpoint);
 }
 

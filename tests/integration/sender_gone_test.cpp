@@ -9,6 +9,11 @@
 
 #include <zmq.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <mutex>
 #include <thread>
 
@@ -270,6 +275,37 @@ TEST(SenderGoneSecure, ARefusedClientLeavingDoesNotEndTheStream) {
   member.close();
   EXPECT_FALSE(receiver.recv_for(10s));
   EXPECT_EQ(receiver.end_reason(), EndReason::terminated);
+}
+
+// The monitor's events go through a pipe that libzmq's I/O thread, shared by
+// every socket of the process, writes with a blocking send. While a receiver
+// is blocked on its full queue it reads no events; a peer that connects and
+// disconnects in a loop must not fill that pipe and stall every other socket.
+TEST(PeerWatchFlood, ConnectionChurnWhileTheReceiverIsBlockedStallsNoOtherSocket) {
+  auto s = receiver_settings(Protocol::tcp, Pattern::pair);
+  s.options.queue_size = 1;  // PAIR's policy is block: the I/O thread waits for recv()
+  Receiver stalled(s);
+  Sender feeder(sender_settings_for(stalled.endpoints().front(), Pattern::pair));
+  for (int i = 0; i < 2; ++i)  // the first fills the queue; the second is answered, then its push waits
+    ASSERT_EQ(feeder.send(pattern_frame({4, 4}, Dtype::uint8, i)).status, SendStatus::delivered);
+
+  const int port = std::stoi(port_of(stalled.endpoints().front()));
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<std::uint16_t>(port));
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  for (int i = 0; i < 1500; ++i) {  // accepted + handshake failed + disconnected: 4500 events
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    timeval limit{0, 200'000};  // connect() waits at most this once the backlog is full
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+    (void)::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to);
+    ::close(fd);
+  }
+  Link other(Protocol::tcp, Pattern::req_rep);  // the same context, so the same I/O thread
+  EXPECT_EQ(other.sender.send(pattern_frame({4, 4}, Dtype::uint8, 9)).status, SendStatus::delivered)
+      << "libzmq's I/O thread is stuck";
+  EXPECT_TRUE(other.receiver.recv_for(10s));
 }
 
 // ---- an idle peer holding the PAIR slot ---------------------------------------
