@@ -172,6 +172,11 @@ const std::vector<std::pair<std::string_view, Setter>>& table() {
          o.queue_max_bytes = as_int_in(k, v, -1, std::numeric_limits<std::int64_t>::max());
        }},
       {"allowed_addresses", [](Options& o, auto k, const json& v) { o.allowed_addresses = ip_addresses(k, v); }},
+      {"sender_gone_timeout",
+       [](Options& o, auto k, const json& v) {
+         const bool never = v.is_null() || (v.is_number() && v.get<double>() == 0);
+         o.sender_gone_timeout = never ? Milliseconds::zero() : as_seconds(k, v);
+       }},
   };
   return t;
 }

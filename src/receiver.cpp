@@ -7,13 +7,13 @@
 #include "frame_codec.hpp"
 #include "log.hpp"
 #include "log_limit.hpp"
+#include "peer_watch.hpp"
 #include "netgear/error.hpp"
 #include "netgear/json_limits.hpp"
 #include "queue/bounded_queue.hpp"
 #include "roster.hpp"
 #include "security/secure_setup.hpp"
 #include "transport/context.hpp"
-#include "transport/monitor.hpp"
 #include "transport/sockets.hpp"
 #include "wire/header.hpp"
 #include "wire/peer_text.hpp"
@@ -57,7 +57,7 @@ struct Receiver::Impl {
   std::vector<std::string> endpoints;
   std::optional<security::ServerGuard> guard;  // secure mode: keys and authenticator policy
   zmq::socket_t socket;  // owned by the I/O thread once it runs
-  std::optional<transport::HandshakeMonitor> monitor;  // secure mode: refused clients, I/O thread
+  std::optional<detail::PeerWatch> watch;  // tcp/ipc: refused clients, vanished senders, idle peers; I/O thread
   transport::Waker waker;
   queue::BoundedQueue<Received> frames;
   const std::string device_id = wire::make_device_id();
@@ -69,9 +69,8 @@ struct Receiver::Impl {
   std::string own_port;      // multi-client: the label this receiver puts in its replies
 
   std::atomic<EndReason> end{EndReason::none};
-  std::atomic<std::uint64_t> received{0}, delivered{0}, bad{0}, bytes{0}, filtered{0}, rejected{0};
+  std::atomic<std::uint64_t> received{0}, delivered{0}, bad{0}, bytes{0}, filtered{0};
   // Warnings a peer can cause at will: the first few, then one per 10 s (I/O thread).
-  detail::LogLimiter refused_log{1, std::chrono::seconds(10)};
   detail::LogLimiter malformed_log{5, std::chrono::seconds(10)};
   detail::LogLimiter unsent_reply_log{5, std::chrono::seconds(10)};  // a peer that never reads its replies
   std::mutex return_mutex;
@@ -94,7 +93,7 @@ struct Receiver::Impl {
     if (settings.options.secure_mode != SecureMode::grasslands) guard.emplace(settings.options, ctx, log);
     socket = transport::open_receiver_socket(*ctx, settings.pattern, settings.options,
                                              guard ? guard->curve() : transport::Curve{});
-    if (guard) monitor.emplace(*ctx, socket);
+    if (detail::PeerWatch::applies(settings)) watch.emplace(*ctx, socket, settings, log);
     endpoints = transport::bind_all(socket, wanted);
     std::vector<std::string> bound_ports;  // wildcards resolved: what senders will stamp
     for (const auto& e : endpoints) bound_ports.push_back(e.substr(e.rfind(':') + 1));
@@ -121,42 +120,46 @@ struct Receiver::Impl {
                 suppressed ? " (" + std::to_string(suppressed) + " more not logged)" : std::string());
   }
 
-  // Secure mode: clients whose handshake failed are counted (and logged at
-  // most every 10 s: a refused client retries every 100 ms).
-  void note_refused_clients() {
-    while (auto failure = monitor->failure()) {
-      ++rejected;
-      std::uint64_t suppressed = 0;
-      if (failure->auth || !refused_log.allow(Clock::now(), suppressed)) continue;
-      log->warn("receiver: refused a client at {}: {} ({} refused so far)", failure->endpoint, failure->reason,
-                rejected.load());
-    }
-  }
-
   void run() {
     std::vector<zmq::message_t> parts;
-    zmq::socket_t* side = monitor ? &monitor->socket() : nullptr;
+    zmq::socket_t* side = watch ? &watch->socket() : nullptr;
     try {
       auto last_message = Clock::now();
       for (;;) {
-        transport::Deadline deadline;
-        if (silence) deadline = last_message + *silence;
+        transport::Deadline silent_at, deadline;
+        if (silence) deadline = silent_at = last_message + *silence;
+        if (const auto due = watch ? watch->next_due() : std::nullopt; due && (!deadline || *due < *deadline))
+          deadline = due;
         auto waited = transport::wait_for(socket, ZMQ_POLLIN, &waker, deadline, side);
         if (waited == WaitResult::woken) return;  // close() ends the stream itself
         if (waited == WaitResult::side_ready) {
-          note_refused_clients();
+          watch->drain(Clock::now());
           continue;
         }
-        if (waited == WaitResult::timed_out) {
-          log->warn("receiver: nothing received for {} ms; ending the stream", silence->count());
-          finish(EndReason::timed_out);
-          return;
+        if (waited == WaitResult::timed_out) {  // the socket had nothing left to read
+          const auto now = Clock::now();
+          if (watch && watch->on_timer(now)) {
+            finish(EndReason::senders_gone);
+            return;
+          }
+          if (silent_at && now >= *silent_at) {
+            log->warn("receiver: nothing received for {} ms; ending the stream", silence->count());
+            finish(EndReason::timed_out);
+            return;
+          }
+          continue;
         }
         // A NetGear message has 2 parts; of a longer one, only those are kept.
         const std::size_t count = transport::recv_all(socket, parts, 2);
         if (count == 0) continue;
+        const std::uint64_t valid_before = received + filtered;
+        const int from = detail::PeerWatch::connection_of(parts.front());  // before handle() moves parts
         const bool ended = handle(parts, count);
         last_message = Clock::now();  // after handle(): a full queue may have held it
+        if (watch) {
+          watch->drain(last_message);  // after the read: this connection's arrival is in by now
+          if (received + filtered != valid_before) watch->frame_from(from, last_message);
+        }
         if (ended) {
           finish(EndReason::terminated);
           return;
@@ -338,13 +341,25 @@ struct Receiver::Impl {
     if (io.joinable()) io.join();
     try {
       socket.close();
-      if (monitor) monitor->socket().close();
+      if (watch) watch->close();
     } catch (const std::exception& e) {
       log->error("receiver: close: {}", e.what());
     }
     log->info("receiver: closed after {} frames ({} dropped, {} bad)", received.load(), frames.dropped(), bad.load());
   }
 };
+
+std::string_view to_string(EndReason reason) noexcept {
+  switch (reason) {
+    case EndReason::none: return "none";
+    case EndReason::terminated: return "terminated";
+    case EndReason::timed_out: return "timed_out";
+    case EndReason::closed: return "closed";
+    case EndReason::failed: return "failed";
+    case EndReason::senders_gone: return "senders_gone";
+  }
+  return "unknown";
+}
 
 Receiver::Receiver(Settings settings) : impl_(std::make_unique<Impl>(std::move(settings))) {}
 Receiver::~Receiver() { close(); }
@@ -394,7 +409,11 @@ ReceiverStats Receiver::stats() const {
                       impl_->bytes,    impl_->frames.size(), 0};
   stats.queued_bytes = impl_->frames.bytes();
   stats.filtered = impl_->filtered;
-  stats.rejected = impl_->rejected;
+  if (impl_->watch) {
+    stats.rejected = impl_->watch->rejected;
+    stats.peers = impl_->watch->peers;
+    stats.idle_peer_warnings = impl_->watch->idle_peer_warnings;
+  }
   return stats;
 }
 

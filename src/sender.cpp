@@ -63,7 +63,7 @@ struct Sender::Impl {
   std::vector<std::string> endpoints;
   transport::Curve curve;  // secure mode: this sender's CURVE client keys
   zmq::socket_t socket;
-  std::optional<transport::HandshakeMonitor> monitor;  // secure mode: why replies do not come
+  std::optional<transport::SocketMonitor> monitor;  // secure mode: why replies do not come
   transport::Waker waker;
 
   std::mutex io;                   // one send() or close() at a time on the socket
@@ -71,7 +71,7 @@ struct Sender::Impl {
   bool closed = false;             // guarded by io
   std::atomic<bool> peer_lost{false};  // retries exhausted (written under io)
   int timeouts_in_row = 0;         // guarded by io
-  std::optional<transport::HandshakeMonitor::Failure> last_handshake_failure;  // guarded by io
+  std::optional<transport::SocketMonitor::Failure> last_handshake_failure;  // guarded by io
   std::uint64_t next_seq = 0;      // guarded by io
   std::optional<std::string> termination_ack;  // guarded by io
   std::vector<zmq::message_t> reply_parts;     // guarded by io: one vector for every reply

@@ -117,6 +117,12 @@ void Settings::validate(Role role) const {
           "only applies to a receiver (the CURVE server checks its clients)");
   require(o.allowed_addresses.empty() || protocol == Protocol::tcp, "allowed_addresses",
           "only applies to tcp (other transports carry no client address)");
+  const bool gone_set = o.sender_gone_timeout && o.sender_gone_timeout->count() > 0;
+  require(!gone_set || role == Role::receiver, "sender_gone_timeout",
+          "only applies to a receiver (it watches its senders' connections)");
+  require(!gone_set || protocol == Protocol::tcp || protocol == Protocol::ipc, "sender_gone_timeout",
+          "needs tcp or ipc: libzmq reports no connections over " + std::string(to_string(protocol)) +
+              "; use receive_timeout");
   require(o.secure_mode == SecureMode::grasslands || protocol == Protocol::tcp || protocol == Protocol::ipc,
           "secure_mode", "needs tcp or ipc: libzmq applies no CURVE to " + std::string(to_string(protocol)));
   require(!((protocol == Protocol::pgm || protocol == Protocol::epgm) && !pubsub), "protocol",

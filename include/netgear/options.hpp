@@ -121,6 +121,16 @@ struct Options {
   /// IPv4/IPv6, as the peer's packets carry them); empty admits any address.
   /// vidgear instead admits only its own bind address (see docs/protocol.md).
   std::vector<std::string> allowed_addresses;
+  /// Receiver, tcp/ipc: once every sender has disconnected (a sender is a
+  /// connection a valid frame came from) and no peer has connected for this
+  /// long, the stream ends with EndReason::senders_gone, after the queued
+  /// frames. Catches a sender that vanished without its termination (vidgear's
+  /// PUB sender often drops it). A peer connected at that moment postpones the
+  /// end until it leaves or sends. Zero: never (wait for senders forever).
+  /// Unset: 10 s, except never for patterns 0/1 with max_retries -1 (asked to
+  /// wait forever) unless receive_timeout is set. Key/value: seconds (number
+  /// >= 0); 0 or null (None) = never. Not with inproc (no connection events).
+  std::optional<Milliseconds> sender_gone_timeout;
 
   /// Sets one option from its vidgear key and a JSON value ("copy", true).
   /// Keys are matched exactly after trimming spaces; `bidectional_mode` (the

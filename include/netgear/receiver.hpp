@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -41,7 +42,13 @@ enum class EndReason {
   timed_out,    ///< nothing arrived for receive_timeout
   closed,       ///< close() was called
   failed,       ///< the I/O thread hit an unrecoverable socket error (logged)
+  /// every sender disconnected without a termination and none came back
+  /// within sender_gone_timeout (a vanished sender; see Options)
+  senders_gone,
 };
+
+/// "none", "terminated", "timed_out", "closed", "failed", "senders_gone".
+std::string_view to_string(EndReason reason) noexcept;
 
 /// Counters of a Receiver.
 struct ReceiverStats {
@@ -57,6 +64,11 @@ struct ReceiverStats {
   /// IronHouse does not admit, an address not allowed, a plain client). A
   /// refused client retries, so this counts attempts, not clients.
   std::uint64_t rejected = 0;
+  /// tcp/ipc: peers connected now (senders, and peers that have sent nothing).
+  std::size_t peers = 0;
+  /// PAIR: times a peer was reported for holding the socket without sending
+  /// while another peer tried to connect (see docs/protocol.md, "PAIR").
+  std::uint64_t idle_peer_warnings = 0;
 };
 
 /// The receiving side of a stream. Move-only; the destructor calls close().
@@ -76,7 +88,7 @@ class Receiver {
   Receiver& operator=(const Receiver&) = delete;
 
   /// The next frame, waiting as long as the stream lasts. nullopt once the
-  /// stream has ended (termination, receive_timeout, close()) and every
+  /// stream has ended (termination, receive_timeout, senders gone, close()) and every
   /// queued frame has been delivered.
   [[nodiscard]] std::optional<Received> recv();
 

@@ -178,6 +178,8 @@ py::dict PyNetGear::stats() {
     d["queued_bytes"] = s.queued_bytes;
     d["filtered"] = s.filtered;
     d["rejected"] = s.rejected;
+    d["peers"] = s.peers;
+    d["idle_peer_warnings"] = s.idle_peer_warnings;
   } else {
     const SenderStats s = netgear_->sender().stats();
     d["frames_sent"] = s.frames_sent;
@@ -188,6 +190,12 @@ py::dict PyNetGear::stats() {
     d["receivers"] = s.receivers;
   }
   return d;
+}
+
+py::object PyNetGear::end_reason() {
+  const EndReason reason = netgear_->receiver().end_reason();
+  if (reason == EndReason::none) return py::none();
+  return py::str(std::string(to_string(reason)));
 }
 
 py::list PyNetGear::endpoints() {
@@ -245,6 +253,12 @@ have subscribed, since frames published before that reach nobody (ZeroMQ's
 "slow joiner"). Returns False on timeout. Patterns 0/1 return True at once.
 )doc")
       .def("stats", &PyNetGear::stats, "This side's counters as a dict.")
+      .def_property_readonly("end_reason", &PyNetGear::end_reason, R"doc(
+Receive mode: why the stream ended, once recv() has returned None:
+"terminated" (the sender ended it), "timed_out" (receive_timeout),
+"senders_gone" (every sender disconnected without ending it and none came
+back within sender_gone_timeout), "closed" or "failed". None while it runs.
+)doc")
       .def_property_readonly("endpoints", &PyNetGear::endpoints, "The endpoints bound or connected to.")
       .def_property_readonly("receive_mode", &PyNetGear::receive_mode)
       .def_property_readonly("closed", &PyNetGear::closed)

@@ -40,6 +40,9 @@ class PyNetGear {
   [[nodiscard]] bool closed() const noexcept { return closed_; }
   /// The side's counters as a dict (SenderStats / ReceiverStats fields).
   [[nodiscard]] pybind11::dict stats();
+  /// Receive mode: why the stream ended ("terminated", "timed_out", "closed",
+  /// "failed", "senders_gone"), None while it runs. ModeError in send mode.
+  [[nodiscard]] pybind11::object end_reason();
   /// The endpoints bound (receiver, ports resolved) or connected to (sender).
   [[nodiscard]] pybind11::list endpoints();
   [[nodiscard]] std::string repr() const;

@@ -150,6 +150,7 @@ const char* reason_name(EndReason r) {
     case EndReason::timed_out: return "timed_out";
     case EndReason::closed: return "closed";
     case EndReason::failed: return "failed";
+    case EndReason::senders_gone: return "senders_gone";
   }
   return "?";
 }

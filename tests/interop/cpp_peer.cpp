@@ -158,6 +158,7 @@ int run_recv(const Args& a) {
   const bool terminated = receiver.end_reason() == EndReason::terminated;
   if (receiver.settings().options.secure_mode != SecureMode::grasslands)
     emit({{"rejected", receiver.stats().rejected}});  // refused handshakes
+  if (!terminated) emit({{"end", std::string(to_string(receiver.end_reason()))}});  // why, then
   emit({{"frames", count}, {"terminated", terminated}});
   if (!terminated) {
     std::cerr << "the stream ended without a termination message\n";

@@ -129,6 +129,9 @@ Deliberate, wire-invisible deviations from vidgear (all for testability)
   termination it pauses ``--term-delay-ms`` (default 50): a PUB silently drops a message while
   the previous one still sits in its HWM=1 queue, and a lost termination leaves the receiver
   waiting (vidgear has the same hazard; a real application rarely closes 2 ms after a frame).
+* ``--lose-termination`` (a test hook, pattern 2) closes right after the last frame without the
+  termination: what vidgear's PUB does by accident when its HWM=1 queue still holds a frame and
+  linger 0 discards the termination behind it.  Made certain here so a test can rely on it.
 * ``--await-peer`` (opt-in, pattern 2) waits, via a socket monitor bounded by ``--timeout``, for
   the ZMTP handshake before the first send, narrowing the slow-joiner window (vidgear does not;
   frames sent before the subscription reaches the PUB are dropped by it, with or without this).
@@ -774,10 +777,12 @@ def run_send(args):
                 replies.append(read_data_reply(sock, args, 0, what))
             elif args.pattern in (0, 1):
                 replies.append(read_reply(sock, args.timeout, what))
-        if args.pattern == 2 and args.frames > 0:
+        if args.pattern == 2 and args.frames > 0 and not args.lose_termination:
             time.sleep(max(args.pace_ms, args.term_delay_ms) / 1000.0)
         term = termination_message(args)
-        if args.multiclient:
+        if args.lose_termination:
+            pass  # closed at once, as when vidgear's PUB drops its own termination
+        elif args.multiclient:
             close_multiclient(sock, args, replies, term)
         elif force:
             summary["terminations"] = force_terminate(sock, term)
@@ -1044,6 +1049,9 @@ def build_parser():
     send.add_argument("--pace-ms", type=float, default=2.0, help="pattern 2: pause between sends")
     send.add_argument("--term-delay-ms", type=float, default=50.0,
                       help="pattern 2: pause before the termination message")
+    send.add_argument("--lose-termination", action="store_true",
+                      help="pattern 2: close without the termination, as vidgear's PUB (HWM 1, "
+                           "linger 0) often loses it after a burst")
     send.add_argument("--await-peer", action="store_true",
                       help="pattern 2: wait for the ZMTP handshake before the first send")
     send.add_argument("--compression-format", type=lambda text: text.strip().lower(),

@@ -170,3 +170,39 @@ def test_ipc_and_inproc_carry_frames(tmp_path, protocol):
             server.send(frame(2), message="x")
         np.testing.assert_array_equal(client.recv(), frame(2))
         assert client.recv() is None
+
+
+def test_a_publisher_that_vanishes_ends_the_stream_with_senders_gone(receiver):
+    """vidgear's PUB (here a bare pyzmq one) sends and closes with linger 0 and no termination:
+    recv() returns what came, then None once sender_gone_timeout has passed; end_reason says why."""
+    import zmq
+    client, port = receiver(pattern=2, receive_timeout=60, sender_gone_timeout=0.5)
+    ctx = zmq.Context()
+    pub = ctx.socket(zmq.XPUB)  # an XPUB sees the subscription, so the frame does not go to nobody
+    pub.setsockopt(zmq.LINGER, 0)
+    pub.connect(f"tcp://127.0.0.1:{port}")
+    assert pub.poll(WAIT * 1000), "no subscription from the receiver"
+    pub.recv()
+    header = {"terminate_flag": False, "compression": False, "message": None, "pattern": "2",
+              "dtype": "uint8", "shape": [2, 2]}
+    pub.send_json(header, zmq.SNDMORE)
+    pub.send(bytes([5, 5, 5, 5]))
+    got = client.recv()
+    assert got.shape == (2, 2) and (got == 5).all()
+    assert client.end_reason is None
+    pub.close()
+    ctx.term()
+    started = time.monotonic()
+    assert client.recv() is None
+    assert client.end_reason == "senders_gone"
+    assert time.monotonic() - started < 0.5 + WAIT
+    assert client.stats()["peers"] == 0
+
+
+def test_end_reason_names_a_timeout_and_is_refused_in_send_mode(receiver, sender):
+    client, port = receiver(receive_timeout=0.2)
+    assert client.recv() is None
+    assert client.end_reason == "timed_out"
+    server = sender(port, force_terminate=True)
+    with pytest.raises(netgear.ModeError):
+        server.end_reason

@@ -238,3 +238,36 @@ TEST(Types, ParsersNameTheValidValues) {
 
 }  // namespace
 }  // namespace netgear
+
+namespace netgear {
+namespace {
+
+TEST(Options, SenderGoneTimeoutTakesSecondsAndZeroOrNullForNever) {
+  Options o;
+  EXPECT_FALSE(o.sender_gone_timeout) << "unset: the receiver's default rule";
+  o.set("sender_gone_timeout", 2.5);
+  EXPECT_EQ(o.sender_gone_timeout, Milliseconds(2500));
+  o.set("sender_gone_timeout", 0);
+  EXPECT_EQ(o.sender_gone_timeout, Milliseconds(0));
+  o.set("sender_gone_timeout", 3);
+  o.set("sender_gone_timeout", nullptr);
+  EXPECT_EQ(o.sender_gone_timeout, Milliseconds(0));
+  EXPECT_EQ(error_key([&] { o.set("sender_gone_timeout", -1); }), "sender_gone_timeout");
+  EXPECT_EQ(error_key([&] { o.set("sender_gone_timeout", "10"); }), "sender_gone_timeout");
+  EXPECT_EQ(error_key([&] { o.set("sender_gone_timeout", true); }), "sender_gone_timeout");
+}
+
+TEST(Settings, SenderGoneTimeoutOnlyWhereConnectionsAreSeen) {
+  Options o;
+  o.sender_gone_timeout = Milliseconds(1000);
+  EXPECT_NO_THROW(settings(Pattern::pub_sub, o).validate(Role::receiver));
+  EXPECT_EQ(error_key([&] { settings(Pattern::pub_sub, o).validate(Role::sender); }), "sender_gone_timeout");
+  auto inproc = settings(Pattern::pair, o);
+  inproc.protocol = Protocol::inproc;
+  EXPECT_EQ(error_key([&] { inproc.validate(Role::receiver); }), "sender_gone_timeout");
+  o.sender_gone_timeout = Milliseconds(0);  // "never" is fine anywhere
+  EXPECT_NO_THROW(settings(Pattern::pub_sub, o).validate(Role::sender));
+}
+
+}  // namespace
+}  // namespace netgear

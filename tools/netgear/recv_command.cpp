@@ -69,6 +69,8 @@ std::string end_text(EndReason reason, bool interrupted_by_user) {
     case EndReason::timed_out: return "timed out: nothing arrived for receive_timeout";
     case EndReason::closed: return "closed";
     case EndReason::failed: return "failed: socket error (see the log)";
+    case EndReason::senders_gone:
+      return "the sender(s) disconnected without ending the stream and none came back within sender_gone_timeout";
     case EndReason::none: break;
   }
   return "stopped";
@@ -140,9 +142,10 @@ int run_recv(const RecvArgs& a) {
   if (stats.rejected > 0) extra["rejected"] = stats.rejected;
   if (stats.filtered > 0) extra["filtered"] = stats.filtered;
   if (unwritable > 0) extra["unwritable"] = unwritable;
+  if (stats.idle_peer_warnings > 0) extra["idle_peer_warnings"] = stats.idle_peer_warnings;
   const auto summary = status.finish(counters_of(stats), extra);
   if (viewer) viewer->set_stats(for_viewer(summary));
-  if (reason == EndReason::timed_out || reason == EndReason::failed) {
+  if (reason == EndReason::timed_out || reason == EndReason::failed || reason == EndReason::senders_gone) {
     std::cerr << "netgear recv: " << end << "\n";
     return 1;
   }
