@@ -143,18 +143,6 @@ int run_sender(const Args& args) {
   return 0;
 }
 
-const char* reason_name(EndReason r) {
-  switch (r) {
-    case EndReason::none: return "none";
-    case EndReason::terminated: return "terminated";
-    case EndReason::timed_out: return "timed_out";
-    case EndReason::closed: return "closed";
-    case EndReason::failed: return "failed";
-    case EndReason::senders_gone: return "senders_gone";
-  }
-  return "?";
-}
-
 int run_receiver(const Args& args) {
   Receiver receiver(settings_from(args));
   const auto work = std::chrono::milliseconds(std::stoll(args.get("work-ms", "0")));
@@ -177,7 +165,7 @@ int run_receiver(const Args& args) {
     if (work.count() > 0) std::this_thread::sleep_for(work);  // stands in for processing the frame
   }
   const auto st = receiver.stats();
-  say(std::string("end reason=") + reason_name(receiver.end_reason()) + " frames=" + std::to_string(frames) +
+  say("end reason=" + std::string(to_string(receiver.end_reason())) + " frames=" + std::to_string(frames) +
       " dropped=" + std::to_string(st.dropped) + " bad=" + std::to_string(st.bad) + " " + memory_fields());
   return 0;
 }
