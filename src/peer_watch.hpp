@@ -51,7 +51,7 @@ class PeerWatch {
   /// otherwise logs an idle PAIR peer if one is due.
   [[nodiscard]] bool on_timer(Time now);
 
-  void close() { monitor_.socket().close(); }
+  void close() noexcept { monitor_.stop(); }
 
   std::atomic<std::uint64_t> rejected{0};            ///< refused handshakes
   std::atomic<std::uint64_t> idle_peer_warnings{0};  ///< idle PAIR peers reported

@@ -340,8 +340,8 @@ struct Receiver::Impl {
     waker.signal();
     if (io.joinable()) io.join();
     try {
+      if (watch) watch->close();  // before the socket it watches
       socket.close();
-      if (watch) watch->close();
     } catch (const std::exception& e) {
       log->error("receiver: close: {}", e.what());
     }

@@ -115,7 +115,7 @@ struct Sender::Impl {
   // Lazy Pirate: a REQ or PAIR socket that missed a reply is replaced, so a
   // late reply can never be taken for the next frame's.
   void reset_socket() {
-    if (monitor) monitor->socket().close();
+    if (monitor) monitor->stop();  // before the socket it watches
     socket.close();
     socket = open_socket();
   }
@@ -446,7 +446,7 @@ struct Sender::Impl {
     try {
       const auto bound = force_close() ? Milliseconds(100) : std::min(settings.options.request_timeout, Milliseconds(1000));
       if (!peer_lost) terminate(bound);
-      if (monitor) monitor->socket().close();
+      if (monitor) monitor->stop();  // before the socket it watches
       socket.close();
     } catch (const std::exception& e) {
       log->error("sender: close: {}", e.what());

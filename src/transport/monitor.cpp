@@ -32,7 +32,7 @@ std::string unique_endpoint() {
 }  // namespace
 
 SocketMonitor::SocketMonitor(zmq::context_t& ctx, zmq::socket_t& watched, Watch watch)
-    : socket_(ctx, zmq::socket_type::pair) {
+    : socket_(ctx, zmq::socket_type::pair), watched_(watched.handle()) {
   const std::string endpoint = unique_endpoint();
   int events = handshake_events;
   if (watch == Watch::connections_and_handshakes) events |= ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED;
@@ -44,6 +44,12 @@ SocketMonitor::SocketMonitor(zmq::context_t& ctx, zmq::socket_t& watched, Watch 
   // connecting in a loop). Room for ~100k events (a few MB) instead of 1000.
   socket_.set(zmq::sockopt::rcvhwm, 100'000);
   socket_.connect(endpoint);
+}
+
+void SocketMonitor::stop() noexcept {
+  if (!socket_) return;
+  (void)zmq_socket_monitor(watched_, nullptr, 0);
+  socket_.close();
 }
 
 std::optional<SocketMonitor::Event> SocketMonitor::next() {

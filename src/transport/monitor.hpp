@@ -24,6 +24,14 @@ class SocketMonitor {
   /// The socket to poll for POLLIN.
   zmq::socket_t& socket() { return socket_; }
 
+  /// Stops monitoring and closes the monitor's socket. Call before the
+  /// watched socket is closed, from the thread that owns it (or once that
+  /// thread has stopped): libzmq then sends no more events, and those queued
+  /// are freed with the pipe. Otherwise the watched socket's last events race
+  /// with the reader's close, and libzmq leaks an event it could not send.
+  /// Idempotent; never throws.
+  void stop() noexcept;
+
   struct Event {
     enum class Kind { accepted, disconnected, handshake_failed };
     Kind kind = Kind::accepted;
@@ -44,6 +52,7 @@ class SocketMonitor {
 
  private:
   zmq::socket_t socket_;
+  void* watched_;  // the monitored socket's handle (stable while it is open)
 };
 
 /// The remote address of an accepted connection, "1.2.3.4:5678" or

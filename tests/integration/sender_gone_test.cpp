@@ -342,7 +342,16 @@ TEST(IdlePairPeer, HoldingTheSlotWhileASenderTimesOutIsLogged) {
   zmq::context_t ctx;
   zmq::socket_t squatter(ctx, zmq::socket_type::pair);  // connects, never sends
   squatter.set(zmq::sockopt::linger, 0);
+  // PAIR's slot goes to the first peer whose handshake completes, not the
+  // first to connect: wait for the squatter's before the sender comes.
+  ASSERT_EQ(zmq_socket_monitor(squatter.handle(), "inproc://squatter-events", ZMQ_EVENT_HANDSHAKE_SUCCEEDED), 0);
+  zmq::socket_t events(ctx, zmq::socket_type::pair);
+  events.set(zmq::sockopt::linger, 0);
+  events.connect("inproc://squatter-events");
   squatter.connect(receiver.endpoints().front());
+  zmq::pollitem_t item{events.handle(), 0, ZMQ_POLLIN, 0};
+  ASSERT_EQ(zmq::poll(&item, 1, 10s), 1) << "the squatter's handshake did not complete";
+  zmq_socket_monitor(squatter.handle(), nullptr, 0);  // no more events: none is left unsent at close
   ASSERT_TRUE(eventually([&] { return receiver.stats().peers == 1; })) << "the monitor did not see the peer";
 
   auto ss = sender_settings_for(receiver.endpoints().front(), Pattern::pair);
