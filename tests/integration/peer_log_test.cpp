@@ -7,7 +7,6 @@
 
 #include <sstream>
 
-#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
 #include "integration/garbage.hpp"
@@ -18,17 +17,14 @@
 namespace netgear::test {
 namespace {
 
-// A receiver (REQ/REP, logging on) whose `netgear` log lines are also written to `out`.
+// A receiver (REQ/REP, logging on) whose `netgear` log lines are also kept in `log`.
 struct LoggedReceiver {
+  std::shared_ptr<LogCapture> log = capture_netgear_log();  // before the receiver logs (the message alone)
   Receiver receiver;
-  std::ostringstream out;
   zmq::context_t ctx;
   zmq::socket_t peer{ctx, zmq::socket_type::req};
 
   LoggedReceiver() : receiver(with_logging(receiver_settings(Protocol::tcp, Pattern::req_rep))) {
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out);
-    sink->set_pattern("%v");  // the message alone: its length is what is bounded
-    spdlog::get("netgear")->sinks().push_back(sink);
     peer.set(zmq::sockopt::linger, 0);
     peer.connect(receiver.endpoints().front());
   }
@@ -48,12 +44,7 @@ struct LoggedReceiver {
     (void)peer.recv(reply);
   }
 
-  std::vector<std::string> lines() const {
-    std::vector<std::string> all;
-    std::istringstream in(out.str());
-    for (std::string line; std::getline(in, line);) all.push_back(line);
-    return all;
-  }
+  std::vector<std::string> lines() const { return log->lines(); }
 };
 
 TEST(PeerLog, ADtypeWithNewlinesCannotForgeALogLine) {
@@ -64,12 +55,12 @@ TEST(PeerLog, ADtypeWithNewlinesCannotForgeALogLine) {
   const auto lines = r.lines();
   bool quoted = false;
   for (const auto& line : lines) {
-    EXPECT_NE(line.rfind("[netgear] fake line", 0), 0u) << "a forged line:\n" << r.out.str();
+    EXPECT_NE(line.rfind("[netgear] fake line", 0), 0u) << "a forged line:\n" << r.log->text();
     EXPECT_EQ(line.find('\r'), std::string::npos) << line;
     EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
     quoted = quoted || line.find(R"(uint8\x0a[netgear] fake line\x0d\x1b[31m)") != std::string::npos;
   }
-  EXPECT_TRUE(quoted) << "the dtype is not quoted escaped:\n" << r.out.str();
+  EXPECT_TRUE(quoted) << "the dtype is not quoted escaped:\n" << r.log->text();
 }
 
 TEST(PeerLog, A100KbDtypeIsCutShortInTheLog) {
@@ -82,7 +73,7 @@ TEST(PeerLog, A100KbDtypeIsCutShortInTheLog) {
     EXPECT_LT(line.size(), 600u) << line.substr(0, 200) << "...";
     seen = seen || line.find("(102400 bytes)") != std::string::npos;
   }
-  EXPECT_TRUE(seen) << "the cut dtype does not say its size:\n" << r.out.str().substr(0, 2000);
+  EXPECT_TRUE(seen) << "the cut dtype does not say its size:\n" << r.log->text().substr(0, 2000);
 }
 
 TEST(PeerLog, ManyBadMessagesLogABoundedNumberOfLines) {
@@ -97,7 +88,7 @@ TEST(PeerLog, ManyBadMessagesLogABoundedNumberOfLines) {
   for (const auto& line : r.lines()) warnings += line.find("malformed") != std::string::npos;
   // The first few, then at most one per 10 s of the run.
   EXPECT_GE(warnings, 1u);
-  EXPECT_LE(warnings, 5u + 1u + static_cast<std::size_t>(seconds.count()) / 10) << r.out.str().substr(0, 4000);
+  EXPECT_LE(warnings, 5u + 1u + static_cast<std::size_t>(seconds.count()) / 10) << r.log->text().substr(0, 4000);
   EXPECT_EQ(r.receiver.stats().bad, count);
 }
 
@@ -106,9 +97,8 @@ TEST(PeerLog, ManyBadMessagesLogABoundedNumberOfLines) {
 TEST(PeerLog, APeerThatNeverReadsItsRepliesCannotFloodTheLog) {
   auto s = receiver_settings(Protocol::inproc, Pattern::pair);
   s.logging = true;
+  auto log = capture_netgear_log();
   Receiver receiver(s);
-  std::ostringstream out;
-  spdlog::get("netgear")->sinks().push_back(std::make_shared<spdlog::sinks::ostream_sink_mt>(out));
   auto ctx = transport::shared_context();  // inproc: the receiver's own context
   zmq::socket_t peer(*ctx, zmq::socket_type::pair);
   peer.set(zmq::sockopt::linger, 0);
@@ -123,10 +113,12 @@ TEST(PeerLog, APeerThatNeverReadsItsRepliesCannotFloodTheLog) {
   receiver.close();
   peer.close();
   std::size_t unsent = 0, lines = 0;
-  std::istringstream in(out.str());
-  for (std::string line; std::getline(in, line); ++lines) unsent += line.find("could not send the reply") != std::string::npos;
+  for (const auto& line : log->lines()) {
+    ++lines;
+    unsent += line.find("could not send the reply") != std::string::npos;
+  }
   EXPECT_GE(unsent, 1u) << "no reply failed: the test did not fill the pipe";
-  EXPECT_LE(unsent, 20u) << out.str().substr(0, 2000);
+  EXPECT_LE(unsent, 20u) << log->text().substr(0, 2000);
 }
 
 }  // namespace

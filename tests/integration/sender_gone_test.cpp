@@ -310,34 +310,11 @@ TEST(PeerWatchFlood, ConnectionChurnWhileTheReceiverIsBlockedStallsNoOtherSocket
 
 // ---- an idle peer holding the PAIR slot ---------------------------------------
 
-// Keeps what the `netgear` logger writes, for a test to search.
-class CaptureSink : public spdlog::sinks::base_sink<std::mutex> {
- public:
-  bool contains(const std::string& text) {
-    std::lock_guard lock(mutex_);
-    return text_.find(text) != std::string::npos;
-  }
-  std::string text() {
-    std::lock_guard lock(mutex_);
-    return text_;
-  }
-
- protected:
-  void sink_it_(const spdlog::details::log_msg& msg) override {
-    text_.append(msg.payload.data(), msg.payload.size()) += '\n';
-  }
-  void flush_() override {}
-
- private:
-  std::string text_;  // guarded by the base's mutex_
-};
-
 TEST(IdlePairPeer, HoldingTheSlotWhileASenderTimesOutIsLogged) {
   auto s = receiver_settings(Protocol::tcp, Pattern::pair);
   s.logging = true;
+  auto sink = capture_netgear_log();
   Receiver receiver(s);
-  auto sink = std::make_shared<CaptureSink>();
-  spdlog::get("netgear")->sinks().push_back(sink);
 
   zmq::context_t ctx;
   zmq::socket_t squatter(ctx, zmq::socket_type::pair);  // connects, never sends
@@ -379,9 +356,8 @@ TEST(IdlePairPeer, HoldingTheSlotWhileASenderTimesOutIsLogged) {
 TEST(IdlePairPeer, NoWarningWhenFramesGetThrough) {
   auto s = receiver_settings(Protocol::tcp, Pattern::pair);
   s.logging = true;
+  auto sink = capture_netgear_log();
   Receiver receiver(s);
-  auto sink = std::make_shared<CaptureSink>();
-  spdlog::get("netgear")->sinks().push_back(sink);
   zmq::context_t ctx;
   zmq::socket_t raw_tcp(ctx, zmq::socket_type::stream);  // a plain TCP connection, speaks no ZMTP
   raw_tcp.set(zmq::sockopt::linger, 0);

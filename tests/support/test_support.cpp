@@ -1,5 +1,10 @@
 #include "support/test_support.hpp"
 
+#include <sstream>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <atomic>
 #include <complex>
 #include <cstdint>
@@ -133,6 +138,37 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
+}
+
+bool LogCapture::contains(const std::string& text) {
+  std::lock_guard lock(mutex_);
+  return text_.find(text) != std::string::npos;
+}
+
+std::string LogCapture::text() {
+  std::lock_guard lock(mutex_);
+  return text_;
+}
+
+std::vector<std::string> LogCapture::lines() {
+  std::vector<std::string> all;
+  std::istringstream in(text());
+  for (std::string line; std::getline(in, line);) all.push_back(line);
+  return all;
+}
+
+void LogCapture::sink_it_(const spdlog::details::log_msg& msg) {
+  text_.append(msg.payload.data(), msg.payload.size()) += '\n';
+}
+
+std::shared_ptr<LogCapture> capture_netgear_log() {
+  auto capture = std::make_shared<LogCapture>();
+  auto logger = std::make_shared<spdlog::logger>(
+      "netgear", spdlog::sinks_init_list{std::make_shared<spdlog::sinks::stderr_color_sink_mt>(), capture});
+  logger->set_level(spdlog::level::debug);
+  spdlog::drop("netgear");
+  spdlog::register_logger(logger);
+  return capture;
 }
 
 }  // namespace netgear::test

@@ -5,10 +5,13 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include <opencv2/core/mat.hpp>
+#include <spdlog/sinks/base_sink.h>
 
 #include "netgear/error.hpp"
 #include "netgear/frame.hpp"
@@ -69,5 +72,28 @@ std::string setup_error(F f) {
 /// Polls `condition` until it holds or `timeout` passes; returns its last value.
 bool eventually(const std::function<bool()>& condition,
                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+/// Keeps the text of every message a spdlog logger writes (one line each),
+/// for a test to search. Thread-safe: the I/O thread writes, the test reads.
+class LogCapture : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  [[nodiscard]] bool contains(const std::string& text);
+  [[nodiscard]] std::string text();
+  /// The lines written so far.
+  [[nodiscard]] std::vector<std::string> lines();
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override;
+  void flush_() override {}
+
+ private:
+  std::string text_;  // guarded by the base's mutex_
+};
+
+/// Registers the `netgear` logger, writing to stderr and to a new LogCapture,
+/// and returns the capture. Call before any object made with logging=true
+/// exists: a sink added later would race with its I/O thread's logging.
+/// (Each test case runs in its own process, so the registry starts empty.)
+std::shared_ptr<LogCapture> capture_netgear_log();
 
 }  // namespace netgear::test
