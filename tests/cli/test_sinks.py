@@ -34,6 +34,11 @@ def send_raw(port, frames):
                   "dtype": str(frame.dtype), "shape": list(frame.shape)}
         s.send_json(header, zmq.SNDMORE)
         s.send(np.ascontiguousarray(frame).tobytes())
+        # Read the reply, as vidgear does: a peer that closes with replies
+        # unread makes its TCP stack answer the next reply with a reset,
+        # which discards frames the receiver's kernel still held.
+        assert s.poll(10000), "no reply"
+        s.recv()
     s.send_json({"terminate_flag": True})
     s.close()
     ctx.term()
