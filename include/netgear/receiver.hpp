@@ -75,7 +75,8 @@ struct ReceiverStats {
 ///
 /// Thread-safety: recv() from one thread at a time; stats(), ended() and
 /// close() from any thread. close() wakes a blocked recv(), which then
-/// returns nullopt.
+/// returns nullopt. A moved-from Receiver throws ModeError from recv(),
+/// recv_for(), set_return_data() and settings(); its other methods do nothing.
 class Receiver {
  public:
   /// Validates the settings, binds and starts the I/O thread. Throws
@@ -93,13 +94,14 @@ class Receiver {
   [[nodiscard]] std::optional<Received> recv();
 
   /// Like recv() but waits at most `wait`; nullopt also when the wait passes
-  /// (then ended() tells the two apart).
+  /// (then ended() tells the two apart: a caller that sees nullopt and then
+  /// ended() has missed no frame).
   [[nodiscard]] std::optional<Received> recv_for(std::chrono::milliseconds wait);
 
   /// Bidirectional mode: data attached to the reply to every following
   /// frame until replaced (vidgear's recv(return_data)). The sender gets it
   /// from send(): SendResult::reply. Throws OptionError("return_data") when
-  /// `data` nests deeper than max_json_depth (json_limits.hpp).
+  /// `data` nests deeper than max_json_depth (json_limits.hpp). Thread-safe.
   void set_return_data(nlohmann::json data);
   /// Bidirectional mode: a frame returned with every following reply, JPEG
   /// compressed when this receiver's jpeg_compression is on (SendResult::
@@ -110,15 +112,22 @@ class Receiver {
   /// discarded. Returns promptly from any state; idempotent; never throws.
   void close() noexcept;
 
+  /// True once nothing more will come out of recv(): the stream has ended
+  /// and every queued frame was delivered (or close() discarded them). True
+  /// on a moved-from Receiver.
   [[nodiscard]] bool ended() const noexcept;
+  /// Why the stream ended, as soon as it has, even while frames are still
+  /// queued for recv(); EndReason::none until then.
   [[nodiscard]] EndReason end_reason() const noexcept;
   /// Bound endpoints with wildcard ports resolved ("tcp://127.0.0.1:41234").
   [[nodiscard]] std::vector<std::string> endpoints() const;
   [[nodiscard]] ReceiverStats stats() const;
-  [[nodiscard]] const Settings& settings() const noexcept;
+  /// The validated settings. Throws ModeError on a moved-from Receiver.
+  [[nodiscard]] const Settings& settings() const;
 
  private:
   struct Impl;
+  Impl& impl(const char* what) const;  // throws ModeError naming `what` when moved-from
   std::unique_ptr<Impl> impl_;
 };
 

@@ -58,7 +58,8 @@ struct SenderStats {
 ///
 /// Thread-safety: send() from one thread at a time. close() and the
 /// destructor may be called from any thread, also while send() waits; the
-/// waiting send() then returns promptly.
+/// waiting send() then returns promptly. A moved-from Sender throws
+/// ModeError from send() and settings(); its other methods do nothing.
 class Sender {
  public:
   /// Validates the settings and connects. Throws OptionError for invalid
@@ -85,13 +86,18 @@ class Sender {
   /// until the receiver connects, so this returns true at once for them.
   bool wait_for_receiver(std::chrono::milliseconds timeout, std::size_t count = 1);
 
-  /// Ends the stream: sends the termination message (pattern 1: waits up to
-  /// request_timeout / 5 for its reply; PUB/SUB: waits for netgear receivers
-  /// to acknowledge it) and closes the socket. Returns within
-  /// min(request_timeout, 1 s) in every state; idempotent; never throws.
-  /// With force_terminate (or bidirectional_mode, as vidgear) it waits for
-  /// nothing: the termination is queued once and ZeroMQ gets 100 ms to send
-  /// it; a receiver that does not get it ends after its receive_timeout.
+  /// Ends the stream, within one deadline of min(request_timeout, 1 s) from
+  /// the call in every state (track=true, encode_threads > 1, no receiver):
+  /// frames queued for the encode workers go out first; then a send() or
+  /// wait_for_receiver() waiting in another thread returns (`interrupted`,
+  /// false); then the termination message is sent (pattern 1: its reply is
+  /// read for up to request_timeout / 5; PUB/SUB: netgear receivers
+  /// acknowledge it) with what is left of the deadline, and the socket is
+  /// closed. Not to a receiver given up as lost. With force_terminate (or
+  /// bidirectional_mode, as vidgear) the deadline is 100 ms and the
+  /// termination is offered once, without waiting; a receiver that does not
+  /// get it ends after its receive_timeout. Idempotent (a second call waits
+  /// for the first); never throws.
   void close() noexcept;
 
   /// Pattern 1: the receiver's acknowledgement of the termination message,
@@ -101,10 +107,12 @@ class Sender {
   /// The endpoints this sender connects to.
   [[nodiscard]] std::vector<std::string> endpoints() const;
   [[nodiscard]] SenderStats stats() const;
-  [[nodiscard]] const Settings& settings() const noexcept;
+  /// The validated settings. Throws ModeError on a moved-from Sender.
+  [[nodiscard]] const Settings& settings() const;
 
  private:
   struct Impl;
+  Impl& impl(const char* what) const;  // throws ModeError naming `what` when moved-from
   std::unique_ptr<Impl> impl_;
 };
 

@@ -107,6 +107,12 @@ class BoundedQueue {
     not_full_.notify_all();
   }
 
+  /// True once pop() can return nothing more: finished or closed, and empty.
+  [[nodiscard]] bool exhausted() const {
+    std::lock_guard lock(mutex_);
+    return (finished_ || closed_) && count_ == 0;
+  }
+
   [[nodiscard]] std::size_t size() const {
     std::lock_guard lock(mutex_);
     return count_;

@@ -38,12 +38,20 @@ struct MessageHold final : wire::ForeignHold {
 void ReleaseTracker::mark_released() {
   std::lock_guard lock(mutex_);
   released_ = true;
-  released_cv_.notify_all();
+  changed_.notify_all();
 }
 
-bool ReleaseTracker::wait_until(std::chrono::steady_clock::time_point deadline) {
+void ReleaseTracker::cancel() {
+  std::lock_guard lock(mutex_);
+  cancelled_ = true;
+  changed_.notify_all();
+}
+
+ReleaseTracker::Wait ReleaseTracker::wait_until(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(mutex_);
-  return released_cv_.wait_until(lock, deadline, [&] { return released_; });
+  changed_.wait_until(lock, deadline, [&] { return released_ || cancelled_; });
+  if (released_) return Wait::released;
+  return cancelled_ ? Wait::cancelled : Wait::timed_out;
 }
 
 zmq::message_t frame_message(const Frame& frame, bool copy, std::shared_ptr<ReleaseTracker> tracker) {

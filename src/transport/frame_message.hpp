@@ -17,16 +17,22 @@
 namespace netgear::transport {
 
 /// Signalled when ZeroMQ releases a zero-copy buffer (the `track` option).
+/// Thread-safe: ZeroMQ's I/O thread marks it released, the sending thread
+/// waits, and a closing thread may cancel the wait.
 class ReleaseTracker {
  public:
+  enum class Wait { released, timed_out, cancelled };
   void mark_released();
-  /// True if released before `deadline`.
-  bool wait_until(std::chrono::steady_clock::time_point deadline);
+  /// Ends every wait, present and future, that has not seen the release.
+  void cancel();
+  /// Waits until the buffer is released, cancel() is called or `deadline` passes.
+  Wait wait_until(std::chrono::steady_clock::time_point deadline);
 
  private:
   std::mutex mutex_;
-  std::condition_variable released_cv_;
+  std::condition_variable changed_;
   bool released_ = false;
+  bool cancelled_ = false;
 };
 
 /// A message holding `frame.bytes()` (frame must be contiguous). copy=true

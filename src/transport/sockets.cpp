@@ -53,8 +53,7 @@ std::string make_endpoint(Protocol protocol, const std::string& address, const s
   return std::string(to_string(protocol)) + "://" + address + ":" + p;
 }
 
-zmq::socket_t open_sender_socket(zmq::context_t& ctx, Pattern pattern, const std::vector<std::string>& endpoints,
-                                 SenderTuning tuning) {
+zmq::socket_t open_sender_socket(zmq::context_t& ctx, Pattern pattern, const SenderTuning& tuning) {
   zmq::socket_t socket(ctx, sender_type(pattern));
   socket.set(zmq::sockopt::linger, 0);  // raised deliberately for the termination message only
   if (pattern == Pattern::req_rep) {
@@ -72,6 +71,10 @@ zmq::socket_t open_sender_socket(zmq::context_t& ctx, Pattern pattern, const std
   if (pattern != Pattern::pub_sub && tuning.immediate) socket.set(zmq::sockopt::immediate, 1);
   socket.set(zmq::sockopt::maxmsgsize, tuning.max_reply_size);
   apply(socket, tuning.curve);
+  return socket;
+}
+
+void connect_all(zmq::socket_t& socket, const std::vector<std::string>& endpoints) {
   for (const auto& endpoint : endpoints) {
     try {
       socket.connect(endpoint);
@@ -79,7 +82,6 @@ zmq::socket_t open_sender_socket(zmq::context_t& ctx, Pattern pattern, const std
       throw SetupError("netgear: send mode failed to connect " + explain(e, endpoint));
     }
   }
-  return socket;
 }
 
 zmq::socket_t open_receiver_socket(zmq::context_t& ctx, Pattern pattern, const Options& options, const Curve& curve) {

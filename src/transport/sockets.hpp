@@ -24,11 +24,6 @@ using Deadline = std::optional<Clock::time_point>;  ///< nullopt: wait forever
 /// port of "0" on tcp becomes "*" (any free port).
 std::string make_endpoint(Protocol protocol, const std::string& address, const std::string& port);
 
-/// Socket of a sender: PAIR; REQ with REQ_RELAXED and REQ_CORRELATE; or XPUB
-/// with SNDHWM 1 and XPUB_NODROP (a SUB sees a PUB; a lagging receiver makes
-/// send fail with EAGAIN, which netgear counts, instead of a silent drop),
-/// XPUB_VERBOSER and IMMEDIATE (receivers are counted as they come and go).
-/// Connected to every endpoint; throws SetupError naming the endpoint.
 /// CURVE settings of a socket (Z85 keys). Empty public_key: no security.
 struct Curve {
   std::string public_key, secret_key;  ///< this socket's own pair
@@ -53,8 +48,15 @@ struct SenderTuning {
   std::int64_t max_reply_size = max_plain_reply_size;
 };
 
-zmq::socket_t open_sender_socket(zmq::context_t& ctx, Pattern pattern, const std::vector<std::string>& endpoints,
-                                 SenderTuning tuning = {});
+/// Socket of a sender, configured but not connected yet (so a monitor can be
+/// attached first): PAIR; REQ with REQ_RELAXED and REQ_CORRELATE; or XPUB
+/// with SNDHWM 1 and XPUB_NODROP (a lagging receiver makes send fail with
+/// EAGAIN, which netgear counts, instead of a silent drop), XPUB_VERBOSER and
+/// IMMEDIATE (receivers are counted as they come and go). Linger 0.
+zmq::socket_t open_sender_socket(zmq::context_t& ctx, Pattern pattern, const SenderTuning& tuning = {});
+
+/// Connects `socket` to every endpoint; throws SetupError naming the one that failed.
+void connect_all(zmq::socket_t& socket, const std::vector<std::string>& endpoints);
 
 /// Socket of a receiver: PAIR, REP, or SUB with RCVHWM 1 subscribed to "";
 /// a CURVE server when `curve` is on. Not bound yet (see bind_all).

@@ -4,6 +4,7 @@
 
 #include "wire/json_depth.hpp"
 #include "wire/json_text.hpp"
+#include "wire/utf8.hpp"
 
 namespace netgear::wire {
 
@@ -82,19 +83,19 @@ Reply decode_reply(std::string_view first_part) {
   const bool bom = first_part.starts_with("\xEF\xBB\xBF");
   const auto start = first_part.find_first_not_of(" \t\n\r", bom ? 3 : 0);
   if (start == std::string_view::npos || first_part[start] != '{') {
-    reply.data = std::string(first_part);
+    reply.data = utf8_text(first_part);
     return reply;
   }
   // Deeper than a reply can be (the object, then data of at most
   // max_json_depth levels): unreadable, like text that is not JSON. Checked
   // before parsing, as what the parser builds is copied recursively.
   if (!json_text_depth_within(first_part, max_json_depth + 1)) {
-    reply.data = std::string(first_part);
+    reply.data = utf8_text(first_part);
     return reply;
   }
   auto value = json::parse(first_part, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded() || !value.is_object() || !value.contains("data")) {
-    reply.data = std::string(first_part);
+    reply.data = utf8_text(first_part);
     return reply;
   }
   reply.data = value["data"];
@@ -109,7 +110,7 @@ Reply decode_reply(std::string_view first_part) {
       if (auto it = value.find("array_shape"); it != value.end() && it->is_array()) array.shape = decode_shape(*it);
       reply.array = std::move(array);
     } catch (const WireError&) {
-      reply.data = std::string(first_part);  // not an array reply we can read: keep the text
+      reply.data = utf8_text(first_part);  // not an array reply we can read: keep the text
     }
   }
   return reply;

@@ -52,7 +52,8 @@ struct Reply {
 };
 
 /// Decodes a reply's first part. Never throws (but std::bad_alloc): anything
-/// that is not one of vidgear's JSON replies is taken as text, and so is a
+/// that is not one of vidgear's JSON replies is taken as text (made valid
+/// UTF-8, see utf8_text), and so is a
 /// JSON reply nested deeper than max_json_depth + 1 (not parsed at all).
 Reply decode_reply(std::string_view first_part);
 

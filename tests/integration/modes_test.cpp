@@ -125,7 +125,7 @@ TEST_P(MultiServer, FramesAreTaggedWithTheirSenderAndTheStreamEndsAfterAll) {
   senders[0]->close();
   senders[1]->close();
   EXPECT_FALSE(receiver.recv_for(300ms));
-  EXPECT_FALSE(receiver.ended()) << "one sender is still streaming";
+  EXPECT_EQ(receiver.end_reason(), EndReason::none) << "one sender is still streaming";
   senders[2]->close();
   EXPECT_FALSE(receiver.recv_for(10s));
   EXPECT_EQ(receiver.end_reason(), EndReason::terminated);
@@ -245,7 +245,8 @@ TEST(MultiClient, ReqRepSpreadsFramesAndRepliesNameTheReceiver) {
   EXPECT_TRUE(eventually([&] { return a.stats().received + b.stats().received == sent; }))
       << a.stats().received << " + " << b.stats().received << " of " << sent;
   sender.close();
-  EXPECT_TRUE(eventually([&] { return a.ended() && b.ended(); })) << "each receiver gets its termination";
+  EXPECT_TRUE(eventually([&] { return a.end_reason() == EndReason::terminated && b.end_reason() == EndReason::terminated; }))
+      << "each receiver gets its termination";
 }
 
 TEST(MultiClient, ReqRepSkipsAGoneReceiverAndServesALateOne) {

@@ -80,7 +80,7 @@ TEST(RoguePeer, MalformedMessagesAreDroppedCountedAndAnswered) {
   EXPECT_EQ(got->message, "ok");
   EXPECT_FALSE(got->seq) << "a vidgear-style header carries no sequence number";
   EXPECT_EQ(receiver.stats().received, 1u);
-  EXPECT_FALSE(receiver.ended());
+  EXPECT_EQ(receiver.end_reason(), EndReason::none);
 }
 
 constexpr int rounds = 10;  // of every kind of garbage
@@ -153,7 +153,7 @@ TEST_P(RogueBesideAGoodSender, GarbageIsCountedAndGoodFramesKeepFlowing) {
     EXPECT_LE(receiver.stats().bad, sent);
   }
   EXPECT_EQ(receiver.stats().received, static_cast<std::uint64_t>(good_frames));
-  EXPECT_FALSE(receiver.ended());
+  EXPECT_EQ(receiver.end_reason(), EndReason::none);
 }
 
 INSTANTIATE_TEST_SUITE_P(Patterns, RogueBesideAGoodSender, ::testing::Values(Pattern::req_rep, Pattern::pub_sub),
@@ -217,7 +217,7 @@ TEST(RoguePeer, ASenderThatVanishesWithoutTerminatingIsReplacedByANewOne) {
     ASSERT_TRUE(got) << "round " << round;
     EXPECT_EQ(got->frame.mat().at<uchar>(0, 0), 'a' + round);
   }  // each peer is closed (linger 0) without a termination message
-  EXPECT_FALSE(receiver.ended());
+  EXPECT_EQ(receiver.end_reason(), EndReason::none);
 }
 
 TEST(RoguePeer, TerminationFromAVidgearSenderEndsTheStream) {

@@ -185,7 +185,7 @@ TEST(SenderGoneGrace, ASenderBackWithinTheGraceContinuesTheStream) {
   ASSERT_TRUE(got) << "the second sender's frame did not arrive; ended=" << receiver.ended();
   EXPECT_EQ(got->message, 2);
   EXPECT_FALSE(receiver.recv_for(2 * grace)) << "nothing more was sent";
-  EXPECT_FALSE(receiver.ended()) << "the sender is back and connected";
+  EXPECT_EQ(receiver.end_reason(), EndReason::none) << "the sender is back and connected";
   second.vanish();
   const auto gone_at = Clock::now();
   const Drained d = drain(receiver, gone_at, gone_at + 20s);
@@ -212,7 +212,7 @@ TEST(SenderGoneOff, ZeroWaitsForever) {
   ASSERT_GE(d.ended_after_ms, 0) << "the receiver with a grace did not end: the test proves nothing";
   const auto until_twice_the_grace = gone_at + 2000ms - Clock::now();
   EXPECT_FALSE(off.recv_for(std::max(0ms, std::chrono::ceil<std::chrono::milliseconds>(until_twice_the_grace))));
-  EXPECT_FALSE(off.ended()) << "sender_gone_timeout 0 must wait forever";
+  EXPECT_EQ(off.end_reason(), EndReason::none) << "sender_gone_timeout 0 must wait forever";
   EXPECT_EQ(off.stats().peers, 0u);
 }
 
@@ -236,7 +236,7 @@ TEST(SenderGoneMultiServer, OneOfTwoSendersVanishingDoesNotEndTheStream) {
   for (int seed = 2; ms_since(a_gone) < 2000 || from_b == 0; ++seed) {  // 2x the grace, b still streaming
     ASSERT_TRUE(b.send(seed % 100 + 2));
     if (auto got = receiver.recv_for(100ms)) from_b += got->port == port_of(endpoints[1]);
-    ASSERT_FALSE(receiver.ended()) << "the stream ended while sender b was connected";
+    ASSERT_EQ(receiver.end_reason(), EndReason::none) << "the stream ended while sender b was connected";
     ASSERT_LT(ms_since(a_gone), 20000) << "no frame from b";
   }
   b.vanish();
@@ -264,7 +264,7 @@ TEST(SenderGoneSecure, ARefusedClientLeavingDoesNotEndTheStream) {
   }
   ASSERT_TRUE(eventually([&] { return receiver.stats().peers == 0; })) << "the refused client's disconnect";
   EXPECT_FALSE(receiver.recv_for(1500ms));  // 3x the grace
-  EXPECT_FALSE(receiver.ended()) << "a refused client is not a sender";
+  EXPECT_EQ(receiver.end_reason(), EndReason::none) << "a refused client is not a sender";
   auto ss = sender_settings_for(receiver.endpoints().front(), Pattern::pub_sub);
   ss.options.secure_mode = SecureMode::stonehouse;
   ss.options.custom_cert_location = dir.str();

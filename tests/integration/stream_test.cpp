@@ -67,12 +67,16 @@ TEST_P(Stream, CloseEndsTheStreamAfterEveryQueuedFrame) {
   constexpr int kFrames = 10;  // fewer than the queue holds, so none is dropped
   for (int i = 0; i < kFrames; ++i) send_reliably(link.sender, pattern_frame({16, 16, 3}, Dtype::uint8, i));
   link.sender.close();
-  ASSERT_TRUE(eventually([&] { return link.receiver.ended(); })) << "termination never arrived";
+  ASSERT_TRUE(eventually([&] { return link.receiver.end_reason() != EndReason::none; }))
+      << "termination never arrived";
   for (int i = 0; i < kFrames; ++i) {
-    auto got = link.receiver.recv();
+    // A caller that saw recv_for() time out and asks ended() must not stop here.
+    EXPECT_FALSE(link.receiver.ended()) << "ended() with frame " << i << " still queued";
+    auto got = link.receiver.recv_for(std::chrono::milliseconds(0));
     ASSERT_TRUE(got) << "queued frame " << i << " was lost at end of stream";
     EXPECT_TRUE(is_pattern_frame(got->frame, i));
   }
+  EXPECT_TRUE(link.receiver.ended());
   EXPECT_FALSE(link.receiver.recv());
   EXPECT_EQ(link.receiver.end_reason(), EndReason::terminated);
   EXPECT_EQ(link.receiver.stats().delivered, static_cast<std::uint64_t>(kFrames));

@@ -104,7 +104,7 @@ TEST(SilentSender, DefaultTimeoutFollowsRequestTimeoutAndRetries) {
 TEST(SilentSender, RecvForReturnsWithoutEndingTheStream) {
   Receiver receiver(receiver_settings(Protocol::tcp, Pattern::pair));
   EXPECT_FALSE(receiver.recv_for(50ms));
-  EXPECT_FALSE(receiver.ended());
+  EXPECT_EQ(receiver.end_reason(), EndReason::none);
 }
 
 TEST(Close, FromAnotherThreadWakesABlockedRecv) {

@@ -2,7 +2,7 @@
 // "senders connected", "all gone since T" and "idle peer" out. No sockets.
 #include <gtest/gtest.h>
 
-#include "peer_book.hpp"
+#include "receiver/peer_book.hpp"
 
 namespace netgear::detail {
 namespace {

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "roster.hpp"
+#include "receiver/roster.hpp"
 
 namespace netgear::detail {
 namespace {

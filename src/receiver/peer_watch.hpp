@@ -19,7 +19,7 @@
 
 #include "netgear/options.hpp"
 #include "log_limit.hpp"
-#include "peer_book.hpp"
+#include "receiver/peer_book.hpp"
 #include "transport/monitor.hpp"
 
 namespace netgear::detail {

@@ -1,4 +1,4 @@
-#include "peer_watch.hpp"
+#include "receiver/peer_watch.hpp"
 
 namespace netgear::detail {
 namespace {

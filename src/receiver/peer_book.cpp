@@ -1,4 +1,4 @@
-#include "peer_book.hpp"
+#include "receiver/peer_book.hpp"
 
 #include <algorithm>
 

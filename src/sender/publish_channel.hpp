@@ -1,0 +1,32 @@
+#pragma once
+// PUB/SUB over XPUB: frames are never waited for. XPUB_NODROP makes a
+// receiver that lags refuse the frame (counted as dropped) instead of losing
+// it silently; multi-client mode drops per lagging receiver inside ZeroMQ.
+// XPUB_VERBOSER passes every (un)subscription up, which counts receivers.
+// The termination is acknowledged by each netgear receiver unsubscribing:
+// ZeroMQ would discard data a receiver has not read yet if the connection
+// closed under it.
+
+#include <cstdint>
+
+#include "sender/channel.hpp"
+
+namespace netgear::detail {
+
+class PublishChannel final : public Channel {
+ public:
+  PublishChannel(ChannelSetup setup, transport::SenderTuning tuning) : Channel(std::move(setup), std::move(tuning)) {}
+
+  SendResult transmit(Outgoing& out) override;
+  bool wait_for_receivers(Clock::time_point deadline, std::size_t count) override;
+  void terminate(Clock::time_point deadline, bool force) override;
+  [[nodiscard]] std::uint64_t receivers() const override;
+
+ private:
+  /// Reads the (un)subscriptions waiting, so they never pile up.
+  void drain_subscriptions();
+
+  std::atomic<std::int64_t> subscribers_{0};  // subscribe minus unsubscribe messages; read by stats()
+};
+
+}  // namespace netgear::detail

@@ -1,0 +1,212 @@
+// The Sender: a lifecycle, an encode stage and a channel (see channel.hpp),
+// put together. This file holds what they share: the I/O lock, the waker,
+// and close(), the one transition that touches all three.
+#include "netgear/sender.hpp"
+
+#include <mutex>
+
+#include "log.hpp"
+#include "netgear/error.hpp"
+#include "netgear/json_limits.hpp"
+#include "security/secure_setup.hpp"
+#include "sender/channel.hpp"
+#include "sender/encode_stage.hpp"
+#include "sender/header_writer.hpp"
+#include "sender/lifecycle.hpp"
+
+namespace netgear {
+
+using detail::SenderState;
+using transport::Clock;
+
+namespace {
+
+// The wall-clock stamp a header carries: when send() was called.
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Settings validated(Settings settings) {
+  settings.validate(Role::sender);
+  return settings;
+}
+
+std::vector<std::string> endpoints_of(const Settings& s) {
+  std::vector<std::string> endpoints;
+  const auto address = s.effective_address(Role::sender);
+  for (const auto& port : s.effective_ports()) endpoints.push_back(transport::make_endpoint(s.protocol, address, port));
+  return endpoints;
+}
+
+}  // namespace
+
+struct Sender::Impl {
+  const Settings settings;
+  const std::shared_ptr<spdlog::logger> log = detail::make_logger(settings.logging);
+  const detail::Decoding decoding = detail::decoding_for(settings.options);
+  // vidgear's force close; bidirectional mode turns it on too.
+  const bool force_close = settings.options.force_terminate || settings.options.bidirectional_mode;
+  detail::Lifecycle lifecycle;
+  transport::Waker waker;  // signalled once, by close(): every wait ends
+  detail::ChannelCounters counters;
+
+  std::mutex io;                           // one channel call at a time
+  detail::HeaderWriter headers{settings};  // guarded by io
+  std::unique_ptr<detail::Channel> channel;
+
+  std::mutex close_mutex;  // a second close() waits for the first
+  std::mutex tracker_mutex;
+  std::shared_ptr<transport::ReleaseTracker> tracked;  // guarded by tracker_mutex: what send() may wait on
+
+  detail::EncodeStage stage;  // declared last: its workers stop before the rest is destroyed
+
+  explicit Impl(Settings s)
+      : settings(validated(std::move(s))),
+        channel(detail::make_channel({
+            .settings = settings,
+            .endpoints = endpoints_of(settings),
+            .curve = settings.options.secure_mode == SecureMode::grasslands ? transport::Curve{}
+                                                                           : security::client_keys(settings.options, *log),
+            .decoding = decoding,
+            .termination = headers.termination(),
+            .waker = waker,
+            .log = *log,
+            .counters = counters,
+        })),
+        stage(detail::encoding_for(settings.options), settings.options.encode_threads,
+              [this](detail::Encoded& e) { return deliver(e); }) {
+    log->info("sender: {} over {} to {}", to_string(settings.pattern), to_string(settings.protocol),
+              channel->endpoints().front());
+  }
+
+  SendResult send(const Frame& frame, const nlohmann::json& message) {
+    const std::int64_t sent_ns = now_ns();
+    lifecycle.check_can_send();
+    if (frame.empty()) throw FrameError("netgear: cannot send an empty frame");
+    std::shared_ptr<transport::ReleaseTracker> tracker;
+    if (settings.options.track && !settings.options.copy && !stage.parallel()) tracker = watch(std::make_shared<transport::ReleaseTracker>());
+    return stage.submit(frame, message, sent_ns, std::move(tracker));
+  }
+
+  // track=true: the tracker send() may wait on, cancelled by close().
+  std::shared_ptr<transport::ReleaseTracker> watch(std::shared_ptr<transport::ReleaseTracker> tracker) {
+    std::lock_guard lock(tracker_mutex);
+    tracked = tracker;
+    if (lifecycle.state() == SenderState::closing) tracker->cancel();  // close() cancelled the one before
+    return tracker;
+  }
+
+  // The encode stage hands each encoded frame here: inline from send(), or
+  // from a worker in frame order.
+  SendResult deliver(detail::Encoded& encoded) {
+    std::lock_guard lock(io);
+    const auto state = lifecycle.state();
+    if (!stage.parallel()) {
+      lifecycle.check_can_send();  // close() may have begun while this frame was encoded
+    } else if (state != SenderState::open && state != SenderState::draining) {
+      return detail::outcome(SendStatus::interrupted);  // the stream is over: a queued frame is dropped
+    }
+    detail::Outgoing out{headers.frame(encoded.info, encoded.message, encoded.sent_ns), encoded.payload,
+                         encoded.tracker.get()};
+    try {
+      return channel->transmit(out);
+    } catch (const PeerLostError&) {
+      if (!lifecycle.advance(SenderState::open, SenderState::lost))
+        lifecycle.advance(SenderState::draining, SenderState::lost);
+      throw;
+    }
+  }
+
+  bool wait_for_receiver(Milliseconds timeout, std::size_t count) {
+    std::lock_guard lock(io);
+    return lifecycle.state() == SenderState::open && channel->wait_for_receivers(Clock::now() + timeout, count);
+  }
+
+  // open → draining → closing → closed (or lost → closing → closed), within
+  // one deadline: queued frames go out, every wait is woken, the termination
+  // is sent (not to a lost receiver), the socket is closed.
+  void close() noexcept {
+    std::lock_guard closing(close_mutex);
+    const auto bound = force_close ? Milliseconds(100) : std::min(settings.options.request_timeout, Milliseconds(1000));
+    const auto deadline = Clock::now() + bound;
+    bool terminate = false;
+    if (lifecycle.advance(SenderState::open, SenderState::draining)) {
+      if (!stage.drain(deadline)) log->warn("sender: close: frames still queued were dropped");
+      terminate = lifecycle.advance(SenderState::draining, SenderState::closing);
+    }
+    if (!terminate && !lifecycle.advance(SenderState::lost, SenderState::closing)) return;  // closed before
+    waker.signal();
+    {
+      std::lock_guard lock(tracker_mutex);
+      if (tracked) tracked->cancel();
+    }
+    stage.stop();  // a worker waiting for a reply returns at the waker
+    std::lock_guard lock(io);  // so does a send() waiting in the channel
+    try {
+      if (terminate) channel->terminate(deadline, force_close);
+    } catch (const std::exception& e) {
+      log->error("sender: close: {}", e.what());
+    }
+    channel->close(bound);  // ZeroMQ may go on pushing the termination out
+    lifecycle.advance(SenderState::closing, SenderState::closed);
+    log->info("sender: closed after {} frames", counters.frames_sent.load());
+  }
+};
+
+Sender::Sender(Settings settings) : impl_(std::make_unique<Impl>(std::move(settings))) {}
+Sender::~Sender() { close(); }
+Sender::Sender(Sender&&) noexcept = default;
+Sender& Sender::operator=(Sender&& other) noexcept {
+  if (this != &other) {
+    close();
+    impl_ = std::move(other.impl_);
+  }
+  return *this;
+}
+
+Sender::Impl& Sender::impl(const char* what) const {
+  if (!impl_) throw ModeError(std::string("netgear: ") + what + " on a moved-from Sender");
+  return *impl_;
+}
+
+SendResult Sender::send(const Frame& frame, const nlohmann::json& message) {
+  auto& self = impl("send()");
+  check_json_depth(message, "message");  // before anything recursive (encoding, a copy for the workers)
+  return self.send(frame, message);
+}
+
+bool Sender::wait_for_receiver(std::chrono::milliseconds timeout, std::size_t count) {
+  return impl_ && impl_->wait_for_receiver(timeout, count);
+}
+
+void Sender::close() noexcept {
+  if (impl_) impl_->close();
+}
+
+std::optional<std::string> Sender::termination_reply() const {
+  if (!impl_) return std::nullopt;
+  std::lock_guard lock(impl_->io);
+  return impl_->channel->termination_reply();
+}
+
+std::vector<std::string> Sender::endpoints() const {
+  return impl_ ? impl_->channel->endpoints() : std::vector<std::string>{};
+}
+
+SenderStats Sender::stats() const {
+  if (!impl_) return {};
+  const auto& c = impl_->counters;
+  return {
+      .frames_sent = c.frames_sent,
+      .bytes_sent = c.bytes_sent,
+      .replies = c.replies,
+      .dropped = c.dropped,
+      .timeouts = c.timeouts,
+      .receivers = impl_->channel->receivers(),
+  };
+}
+
+const Settings& Sender::settings() const { return impl("settings()").settings; }
+
+}  // namespace netgear
