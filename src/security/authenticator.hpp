@@ -55,7 +55,8 @@ class Authenticator {
     std::string text;
   };
   /// Decides a request from the handshake's facts; `client_key` is Z85 (CURVE)
-  /// or empty (other mechanisms). Exposed for tests.
+  /// or empty (other mechanisms). A pure function: answer() applies it to
+  /// every request, and it is unit-tested without a handshake.
   static Decision decide(const Policy* policy, const std::string& address, const std::string& mechanism,
                          const std::string& client_key);
 

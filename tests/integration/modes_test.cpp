@@ -76,7 +76,7 @@ TEST(Bidirectional, ForcesAPromptClose) {
   Sender sender(s);
   const auto start = std::chrono::steady_clock::now();
   sender.close();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 500ms);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 100ms + promise_slack()) << "forced: a 100 ms deadline";
 }
 
 // ---- multi-server ----------------------------------------------------------------
@@ -323,7 +323,7 @@ TEST(ForceTerminate, CloseDoesNotWaitForAnAbsentReceiver) {
   (void)sender.send(pattern_frame({4, 4}, Dtype::uint8, 0));  // unanswered; sits in the pipe
   const auto start = std::chrono::steady_clock::now();
   sender.close();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 500ms);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 100ms + promise_slack()) << "forced: a 100 ms deadline";
 }
 
 TEST(ForceTerminate, ALiveReceiverStillSeesTheEnd) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <limits>
 
 #include "integration/stream_support.hpp"
 #include "netgear/error.hpp"
@@ -32,7 +33,7 @@ TEST_P(MissingReceiver, SendTimesOutThenGivesUp) {
   EXPECT_EQ(sender.stats().timeouts, 2u);
   const auto start = Clock::now();
   sender.close();
-  EXPECT_LT(Clock::now() - start, 5s);
+  EXPECT_LT(Clock::now() - start, std::min<Milliseconds>(sender.settings().options.request_timeout, 1s) + promise_slack());
 }
 
 TEST_P(MissingReceiver, CloseIsBoundedWithoutAnySend) {
@@ -40,7 +41,7 @@ TEST_P(MissingReceiver, CloseIsBoundedWithoutAnySend) {
   const auto start = Clock::now();
   sender.close();
   sender.close();  // idempotent
-  EXPECT_LT(Clock::now() - start, 5s);
+  EXPECT_LT(Clock::now() - start, std::min<Milliseconds>(sender.settings().options.request_timeout, 1s) + promise_slack());
   EXPECT_THROW((void)sender.send(pattern_frame({4, 4}, Dtype::uint8, 0)), ModeError);
 }
 
@@ -92,13 +93,31 @@ TEST(SilentSender, SubscriberTimeoutEndsAPubSubStream) {
   EXPECT_EQ(receiver.end_reason(), EndReason::timed_out);
 }
 
-TEST(SilentSender, DefaultTimeoutFollowsRequestTimeoutAndRetries) {
+// Without receive_timeout, a PAIR or REQ/REP receiver waits 3 x
+// request_timeout per retry, as vidgear's: never less (a lower bound on the
+// steady clock cannot flake), and the stream does end.
+TEST(SilentSender, DefaultTimeoutIsThreeRequestTimeoutsPerRetry) {
   auto s = receiver_settings(Protocol::tcp, Pattern::pair);
   s.options.request_timeout = 100ms;
-  s.options.max_retries = 2;  // 3 x 100 ms x 2, as vidgear's receiver
+  s.options.max_retries = 2;  // 3 x 100 ms x 2
+  const auto start = Clock::now();
   Receiver receiver(s);
   EXPECT_FALSE(receiver.recv());
+  EXPECT_GE(Clock::now() - start, 600ms) << "the stream ended before 3 x request_timeout x max_retries";
+  EXPECT_LT(Clock::now() - start, 600ms + 5s) << "hang guard";
   EXPECT_EQ(receiver.end_reason(), EndReason::timed_out);
+}
+
+// The largest accepted values: 3 x request_timeout x max_retries does not
+// overflow (it used to, and the stream ended at once); it saturates.
+TEST(SilentSender, AHugeDefaultTimeoutSaturatesInsteadOfEndingTheStream) {
+  auto s = receiver_settings(Protocol::tcp, Pattern::req_rep);
+  // 3 x 1e9 ms x 1e6 = 3e15 ms: 3e21 ns, past 2^63 (it used to wrap to a deadline 216 years ago).
+  s.options.request_timeout = std::chrono::seconds(1'000'000);
+  s.options.max_retries = 1'000'000;
+  Receiver receiver(s);
+  EXPECT_FALSE(receiver.recv_for(300ms));
+  EXPECT_EQ(receiver.end_reason(), EndReason::none);
 }
 
 TEST(SilentSender, RecvForReturnsWithoutEndingTheStream) {
