@@ -42,9 +42,10 @@ def test_a_returned_array_is_released_when_replaced(receiver, sender):
     baseline = sys.getrefcount(reply)
     for _ in range(200):
         server.send(frame(1))
-        client.recv(return_data=reply)
-    client.recv(return_data="done")  # replaces the array
-    server.send(frame(1))
+        assert client.recv(return_data=reply) is not None
+    np.testing.assert_array_equal(server.send(frame(1)), reply)
+    assert client.recv(return_data="done") is not None  # replaces the array
+    assert server.send(frame(1)) == "done"
     client.close()
     assert sys.getrefcount(reply) == baseline
 
