@@ -3,6 +3,7 @@
 
 #include "py_errors.hpp"
 #include "py_netgear.hpp"
+#include "py_release.hpp"
 
 #ifndef NETGEAR_VERSION
 #define NETGEAR_VERSION "unknown"
@@ -13,4 +14,5 @@ PYBIND11_MODULE(_netgear, module) {
   module.attr("__version__") = NETGEAR_VERSION;
   netgear::python::register_errors(module);
   netgear::python::register_netgear(module);
+  netgear::python::register_release_list(module);
 }

@@ -1,11 +1,12 @@
 #include "py_frame.hpp"
 
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <opencv2/core/mat.hpp>
+
+#include "py_release.hpp"
 
 namespace py = pybind11;
 
@@ -43,17 +44,6 @@ std::optional<Dtype> dtype_of(const py::dtype& dt) {
 // numpy's dtype for a netgear dtype.
 py::dtype numpy_dtype(Dtype dtype) {
   return py::dtype(std::string(dtype_name(dtype)));
-}
-
-// Holds a reference to a Python object from any thread: the last release
-// takes the GIL to drop it (unless the interpreter is already gone).
-std::shared_ptr<void> python_owner(py::object obj) {
-  return std::shared_ptr<void>(obj.release().ptr(), [](void* p) {
-    if (!Py_IsInitialized() || _Py_IsFinalizing()) return;  // leaked at exit: nothing left to free it
-    const PyGILState_STATE state = PyGILState_Ensure();
-    Py_DECREF(static_cast<PyObject*>(p));
-    PyGILState_Release(state);
-  });
 }
 
 }  // namespace

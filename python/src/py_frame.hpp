@@ -5,6 +5,8 @@
 // only if the array is not contiguous) and holds a reference to the array
 // until the last Mat referring to it is gone, so ZeroMQ can send it later
 // (copy=False, PUB/SUB, inproc) while Python code drops its own reference.
+// That reference is dropped through the ReleaseList (py_release.hpp), never
+// by the thread that lets go of the Mat.
 //
 // Receiving: the array wraps the Frame's Mat, which wraps the network
 // buffer; the array keeps the Mat alive. The array is writeable: the buffer

@@ -8,7 +8,9 @@
 #include <fmt/format.h>
 
 #include "py_frame.hpp"
+#include "py_gil.hpp"
 #include "py_json.hpp"
+#include "py_release.hpp"
 
 namespace py = pybind11;
 
@@ -64,7 +66,7 @@ NetGear make_netgear(const py::object& address, const py::object& port, const py
   const std::string protocol_text = optional_str(protocol, "protocol").value_or("tcp");
   const PortSpec ports = port_spec(port);
   const int pattern_value = pattern_number(pattern);
-  py::gil_scoped_release release;  // binding, connecting, key generation
+  GilRelease release;  // binding, connecting, key generation
   return NetGear(address_text, ports, protocol_text, pattern_value, receive_mode, logging, json_options);
 }
 
@@ -87,8 +89,13 @@ PyNetGear::PyNetGear(const py::object& address, const py::object& port, const py
 
 PyNetGear::~PyNetGear() {
   if (PyGILState_Check() != 0) {
-    py::gil_scoped_release release;
-    netgear_.reset();
+    {
+      // pybind11's: a destructor must not let the unwind of an ending daemon
+      // thread through (py_gil.hpp); the last reference is rarely dropped there.
+      py::gil_scoped_release release;
+      netgear_.reset();
+    }
+    ReleaseList::instance().drain();  // the arrays closing let go of
   } else {
     netgear_.reset();
   }
@@ -96,11 +103,12 @@ PyNetGear::~PyNetGear() {
 
 py::object PyNetGear::send(const py::object& frame, const py::object& message) {
   (void)netgear_->sender();  // ModeError in receive mode, before looking at the frame
+  const DrainScope drain;    // made before `borrowed`, so it also drops what copy=True let go of
   const Frame borrowed = frame_from_array(frame, "send(frame)");
   const nlohmann::json data = to_json(message, "send(message)");
   SendResult result;
   {
-    py::gil_scoped_release release;
+    GilRelease release;
     result = netgear_->send(borrowed, data);
   }
   if (result.status != SendStatus::delivered) return py::none();
@@ -112,6 +120,7 @@ py::object PyNetGear::send(const py::object& frame, const py::object& message) {
 
 py::object PyNetGear::recv(const py::object& return_data) {
   Receiver& receiver = netgear_->receiver();  // ModeError in send mode
+  const DrainScope drain;
   if (!return_data.is_none()) {
     if (is_array(return_data)) {
       receiver.set_return_data(frame_from_array(return_data, "recv(return_data)"));
@@ -122,7 +131,7 @@ py::object PyNetGear::recv(const py::object& return_data) {
   std::optional<Received> got;
   while (!got) {
     {
-      py::gil_scoped_release release;
+      GilRelease release;
       got = receiver.recv_for(kSignalCheck);
     }
     if (got) break;  // a frame in hand is returned even if a signal came meanwhile
@@ -140,8 +149,9 @@ py::object PyNetGear::recv(const py::object& return_data) {
 }
 
 void PyNetGear::close() {
+  const DrainScope drain;  // after closing: what the flushed frames let go of
   closed_ = true;
-  py::gil_scoped_release release;
+  GilRelease release;
   netgear_->close();
 }
 
@@ -154,7 +164,7 @@ bool PyNetGear::wait_for_receiver(double timeout, std::size_t count) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     bool ready = false;
     {
-      py::gil_scoped_release release;
+      GilRelease release;
       ready = sender.wait_for_receiver(std::clamp(left, std::chrono::milliseconds(0), kSignalCheck), count);
     }
     if (ready) return true;

@@ -24,7 +24,8 @@ class PyNetGear {
  public:
   PyNetGear(const pybind11::object& address, const pybind11::object& port, const pybind11::object& protocol,
             const pybind11::object& pattern, bool receive_mode, bool logging, const pybind11::kwargs& options);
-  /// Closes with the GIL released (ZeroMQ may need it to drop sent arrays).
+  /// Closes with the GIL released (closing waits for the I/O threads), then
+  /// drops the sent arrays the closed side let go of.
   ~PyNetGear();
   PyNetGear(const PyNetGear&) = delete;
   PyNetGear& operator=(const PyNetGear&) = delete;
