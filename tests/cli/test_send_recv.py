@@ -39,6 +39,9 @@ def test_test_pattern_streams_to_the_end_in_every_pattern(netgear, pattern):
     sent, got = finish_both(receiver, sender)
     assert sent["frames"] == 60 and sent["end"] == "--frames reached"
     assert got["end"] == "the sender ended the stream"
+    # REQ/REP: the receiver acknowledges the end, in vidgear's words.
+    acknowledged = "Termination signal successfully received at Client's end!"
+    assert sent["termination_reply"] == (acknowledged if pattern == "1" else None)
     assert got["frames"] == 60 if pattern != "2" else 0 < got["frames"] <= 60
     assert got["bytes"] >= got["frames"] * 320 * 240 * 3
     assert got["latency_p50_ms"] is not None and got["latency_p99_ms"] >= got["latency_p50_ms"]

@@ -93,7 +93,11 @@ int run_send(const SendArgs& a) {
   source.stop();
   server.close();  // the termination message: the receiver's stream ends
   const SenderStats stats = sender.stats();
-  status.finish(counters_of(stats), {{"end", end}, {"replies", stats.replies}});
+  // REQ/REP: the receiver's acknowledgement of the end (null: none came, or another pattern).
+  const auto ack = sender.termination_reply();
+  status.finish(counters_of(stats), {{"end", end},
+                                     {"replies", stats.replies},
+                                     {"termination_reply", ack ? nlohmann::json(*ack) : nlohmann::json(nullptr)}});
   return 0;
 }
 
