@@ -1,5 +1,8 @@
-# Install the library, its public headers and an exported CMake package, so that
-# `find_package(netgear CONFIG)` + `target_link_libraries(app netgear::netgear)` works.
+# Install the libraries, their public headers and an exported CMake package, so that
+# `find_package(netgear CONFIG)` + `target_link_libraries(app netgear::netgear)` works,
+# and netgear::video (VideoSource) with it. Each library is its own export set, so
+# the package can load netgear::video (and find OpenCV's videoio for it) only when
+# it is asked for: `find_package(netgear CONFIG COMPONENTS video)` or no components.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -11,6 +14,13 @@ install(TARGETS netgear EXPORT netgearTargets
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/netgear
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT netgearTargets NAMESPACE netgear::
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/netgear)
+install(TARGETS netgear_video EXPORT netgearVideoTargets
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT netgearVideoTargets NAMESPACE netgear::
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/netgear)
 
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/netgearConfig.cmake.in

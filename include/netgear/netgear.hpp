@@ -12,6 +12,9 @@
 ///
 /// It is a thin facade over Sender and Receiver; use those directly for the
 /// full interface (send status, recv with a wait, statistics).
+///
+/// Link netgear::netgear. Reading frames from files, cameras or the test
+/// pattern (netgear/video_source.hpp, VideoSource) is in netgear::video.
 
 #include <optional>
 #include <string>

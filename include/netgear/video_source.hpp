@@ -16,6 +16,11 @@
 ///   stream.start();
 ///   while (auto frame = stream.read()) server.send(*frame);   // nullopt at end
 ///   stream.stop();
+///
+/// Link netgear::video for this header (CMake: `target_link_libraries(app
+/// netgear::video)`); it is the library that links OpenCV's videoio, and it
+/// brings netgear::netgear with it. The rest of netgear (netgear::netgear)
+/// does not link videoio.
 
 #include <chrono>
 #include <cstddef>
