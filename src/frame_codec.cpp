@@ -3,9 +3,21 @@
 #include <span>
 
 #include "codec/image.hpp"
+#include "wire/compression_names.hpp"
 #include "wire/payload.hpp"
 
 namespace netgear::detail {
+namespace {
+
+// A typed option may name its format or colorspace in any case (as the
+// key/value form may); the header carries the list's spelling, which
+// receivers (vidgear's, and wire::decode_compression) match exactly.
+std::string canonical(std::span<const std::string_view> names, const std::string& name) {
+  const auto i = wire::find_name(names, name);
+  return i ? std::string(names[*i]) : name;  // an unknown name fails in the codec, naming it
+}
+
+}  // namespace
 
 Encoding encoding_for(const Options& o) {
   Encoding e;
@@ -13,12 +25,12 @@ Encoding encoding_for(const Options& o) {
   if (o.jpeg_compression) {
     e.kind = Encoding::Kind::jpeg;
     e.jpeg.quality = o.jpeg_compression_quality;
-    e.jpeg.colorspace = o.jpeg_compression_colorspace;
+    e.jpeg.colorspace = canonical(wire::kJpegColorspaces, o.jpeg_compression_colorspace);
     e.jpeg.fastdct = o.jpeg_compression_fastdct;
     e.jpeg.fastupsample = o.jpeg_compression_fastupsample;
   } else if (!o.compression_format.empty()) {
     e.kind = Encoding::Kind::image;
-    e.extension = o.compression_format;
+    e.extension = canonical(wire::kImageExtensions, o.compression_format);
     e.params = o.compression_param;
   }
   return e;

@@ -5,16 +5,109 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "netgear/error.hpp"
 #include "netgear/json_limits.hpp"
+#include "wire/compression_names.hpp"
 
 namespace netgear {
 namespace {
 
 using json = nlohmann::json;
+
+[[noreturn]] void refuse(std::string_view key, std::string problem) {
+  throw OptionError(std::string(key), std::move(problem));
+}
+
+// -- rules: one per field, on the typed value --------------------------------
+// Options::set applies them after reading the JSON value, Options::validate to
+// the typed fields, so both forms refuse a value with the same key and text.
+
+// A timeout's upper bound: far beyond any use (about 116 days), low enough that
+// the receiver's default silence limit, 3 x request_timeout x max_retries (at
+// most 1e6), stays well inside a millisecond count.
+constexpr long long kMaxTimeoutSeconds = 10'000'000;
+constexpr Milliseconds kMaxTimeout{kMaxTimeoutSeconds * 1000};
+
+constexpr long long kMinQuality = 10, kMaxQuality = 100;
+
+std::string range_text(long long lo, long long hi) {
+  return "[" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+}
+
+template <class Integer>
+void check_in(std::string_view key, Integer n, long long lo, long long hi) {
+  if (std::cmp_less(n, lo) || std::cmp_greater(n, hi)) refuse(key, std::to_string(n) + " is out of range " + range_text(lo, hi));
+}
+
+// "2.5", "-2", "0.001": milliseconds shown as the seconds the key form takes.
+std::string seconds_text(Milliseconds t) {
+  const long long ms = t.count();
+  const unsigned long long magnitude = ms < 0 ? 0ULL - static_cast<unsigned long long>(ms) : ms;
+  std::string text = (ms < 0 ? "-" : "") + std::to_string(magnitude / 1000);
+  if (const auto part = magnitude % 1000; part != 0) {
+    std::string digits = std::to_string(1000 + part).substr(1);  // three digits, leading zeros kept
+    digits.erase(digits.find_last_not_of('0') + 1);
+    text += "." + digits;
+  }
+  return text;
+}
+
+void check_timeout(std::string_view key, Milliseconds t) {
+  if (t <= Milliseconds::zero() || t > kMaxTimeout)
+    refuse(key, seconds_text(t) + " s is not a positive number of seconds up to " + std::to_string(kMaxTimeoutSeconds));
+}
+
+void check_timeout_or_never(std::string_view key, Milliseconds t) {
+  if (t < Milliseconds::zero() || t > kMaxTimeout)
+    refuse(key, seconds_text(t) + " s is not a number of seconds from 0 (never) up to " +
+                    std::to_string(kMaxTimeoutSeconds));
+}
+
+void check_bytes(std::string_view key, std::int64_t n, std::string_view minus_one) {
+  if (n != -1 && n <= 0)
+    refuse(key, std::to_string(n) + " is not a positive number of bytes, or -1 for " + std::string(minus_one));
+}
+
+void check_flag(std::string_view key, long long flag) {
+  if (flag != 0 && flag != 1) refuse(key, std::to_string(flag) + " is not supported; use 0 or 1 (ZMQ_DONTWAIT)");
+}
+
+void check_secure_mode(std::string_view key, long long mode) {
+  if (mode < 0 || mode > 2)
+    refuse(key, std::to_string(mode) + " is not a secure mode; use 0 (Grasslands), 1 (StoneHouse) or 2 (IronHouse)");
+}
+
+void check_overflow_policy(std::string_view key, OverflowPolicy policy) {
+  const int n = static_cast<int>(policy);
+  if (to_string(policy) == "?")
+    refuse(key, std::to_string(n) + " is not a policy; use block, drop_oldest or latest_only");
+}
+
+void check_colorspace(std::string_view key, const std::string& name) {
+  if (!wire::find_name(wire::kJpegColorspaces, name))
+    refuse(key, "'" + name + "' is not a colorspace; use one of " + wire::name_list(wire::kJpegColorspaces));
+}
+
+void check_format(std::string_view key, const std::string& format) {
+  if (!format.empty() && !wire::find_name(wire::kImageExtensions, format))
+    refuse(key, "'" + format + "' is not a format; use " + wire::name_list(wire::kImageExtensions));
+}
+
+// Numeric IPv4 / IPv6 addresses (what ZAP reports).
+void check_addresses(std::string_view key, const std::vector<std::string>& addresses) {
+  for (const auto& text : addresses) {
+    unsigned char buf[sizeof(in6_addr)];
+    if (inet_pton(AF_INET, text.c_str(), buf) != 1 && inet_pton(AF_INET6, text.c_str(), buf) != 1)
+      refuse(key, "'" + text + "' is not a numeric IPv4 or IPv6 address");
+  }
+}
+
+// -- readers: a JSON value to a field's type (type errors only) ---------------
 
 std::string type_problem(const json& value, std::string_view wanted) {
   if (value.is_null()) return "expected " + std::string(wanted) + ", got null (None)";
@@ -22,161 +115,178 @@ std::string type_problem(const json& value, std::string_view wanted) {
 }
 
 bool as_bool(std::string_view key, const json& v) {
-  if (!v.is_boolean()) throw OptionError(std::string(key), type_problem(v, "true or false"));
+  if (!v.is_boolean()) refuse(key, type_problem(v, "true or false"));
   return v.get<bool>();
 }
 
+// Wide, so that the rule sees the value before it is narrowed to the field.
 long long as_int(std::string_view key, const json& v) {
-  if (!v.is_number_integer()) throw OptionError(std::string(key), type_problem(v, "an integer"));
+  if (!v.is_number_integer()) refuse(key, type_problem(v, "an integer"));
+  if (v.is_number_unsigned() && v.get<unsigned long long>() > std::numeric_limits<long long>::max())
+    refuse(key, v.dump() + " is out of range for any option");
   return v.get<long long>();
 }
 
-long long as_int_in(std::string_view key, const json& v, long long lo, long long hi) {
-  auto n = as_int(key, v);
-  if (n < lo || n > hi)
-    throw OptionError(std::string(key),
-                      std::to_string(n) + " is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-  return n;
-}
-
 std::string as_string(std::string_view key, const json& v) {
-  if (!v.is_string()) throw OptionError(std::string(key), type_problem(v, "a string"));
+  if (!v.is_string()) refuse(key, type_problem(v, "a string"));
   return v.get<std::string>();
 }
 
-// Seconds given as an int or float > 0, as vidgear's timeouts; kept in ms.
+// Seconds, an int or a float as vidgear's timeouts take them, in whole
+// milliseconds (a nonzero value under 1 ms keeps its sign rather than becoming
+// 0). Beyond 1e12 s no rule could accept it: refused before converting.
 Milliseconds as_seconds(std::string_view key, const json& v) {
-  if (!v.is_number()) throw OptionError(std::string(key), type_problem(v, "a number of seconds"));
-  double s = v.get<double>();
-  if (!(s > 0) || !std::isfinite(s) || s > 1e7)
-    throw OptionError(std::string(key), v.dump() + " is not a positive number of seconds");
-  return Milliseconds(std::max<long long>(1, std::llround(s * 1000.0)));
+  if (!v.is_number()) refuse(key, type_problem(v, "a number of seconds"));
+  const double s = v.get<double>();
+  if (!std::isfinite(s) || std::abs(s) > 1e12)
+    refuse(key, v.dump() + " s is far beyond the limit of " + std::to_string(kMaxTimeoutSeconds) + " seconds");
+  const long long ms = std::llround(s * 1000.0);
+  return Milliseconds(s > 0 ? std::max(1LL, ms) : s < 0 ? std::min(-1LL, ms) : 0);
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
+// 0 or null (None) means never.
+Milliseconds as_seconds_or_never(std::string_view key, const json& v) {
+  return v.is_null() ? Milliseconds::zero() : as_seconds(key, v);
 }
 
-constexpr std::string_view kColorspaces[] = {"RGB",  "BGR",  "RGBX", "BGRX", "XBGR", "XRGB",
-                                             "GRAY", "RGBA", "BGRA", "ABGR", "ARGB", "CMYK"};
-
-std::string colorspace(std::string_view key, const std::string& name) {
-  std::string upper = name;
-  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  for (auto cs : kColorspaces)
-    if (upper == cs) return upper;
-  throw OptionError(std::string(key), "'" + name + "' is not a colorspace; use one of RGB, BGR, RGBX, BGRX, XBGR, "
-                                      "XRGB, GRAY, RGBA, BGRA, ABGR, ARGB, CMYK");
+// An int, or a float as vidgear takes it (in range, then truncated).
+long long as_quality(std::string_view key, const json& v) {
+  if (!v.is_number_float()) return as_int(key, v);
+  const double q = v.get<double>();
+  if (!(q >= kMinQuality && q <= kMaxQuality)) refuse(key, v.dump() + " is out of range " + range_text(kMinQuality, kMaxQuality));
+  return static_cast<long long>(q);
 }
 
-// A list of IPv4 / IPv6 addresses in numeric form (what ZAP reports).
-std::vector<std::string> ip_addresses(std::string_view key, const json& v) {
-  if (!v.is_array()) throw OptionError(std::string(key), type_problem(v, "a list of IP addresses"));
+// A name from a list, in the list's spelling; any other text is left for the
+// rule to refuse.
+template <std::size_t N>
+auto canonical(const std::array<std::string_view, N>& names) {
+  return [&names](std::string_view key, const json& v) {
+    std::string text = as_string(key, v);
+    if (auto i = wire::find_name(names, text)) return std::string(names[*i]);
+    return text;
+  };
+}
+
+std::vector<std::string> as_strings(std::string_view key, const json& v, std::string_view wanted) {
+  if (!v.is_array()) refuse(key, type_problem(v, wanted));
   std::vector<std::string> out;
-  for (const auto& item : v) {
-    const std::string text = as_string(key, item);
-    unsigned char buf[sizeof(in6_addr)];
-    if (inet_pton(AF_INET, text.c_str(), buf) != 1 && inet_pton(AF_INET6, text.c_str(), buf) != 1)
-      throw OptionError(std::string(key), "'" + text + "' is not a numeric IPv4 or IPv6 address");
-    out.push_back(text);
-  }
+  for (const auto& item : v) out.push_back(as_string(key, item));
   return out;
 }
 
-using Setter = std::function<void(Options&, std::string_view, const json&)>;
+// -- the one table from vidgear's option keys to typed fields -----------------
 
-// The one table from vidgear's option keys to typed fields.
-const std::vector<std::pair<std::string_view, Setter>>& table() {
-  static const std::vector<std::pair<std::string_view, Setter>> t = {
-      {"multiserver_mode", [](Options& o, auto k, const json& v) { o.multiserver_mode = as_bool(k, v); }},
-      {"multiclient_mode", [](Options& o, auto k, const json& v) { o.multiclient_mode = as_bool(k, v); }},
-      {"bidirectional_mode", [](Options& o, auto k, const json& v) { o.bidirectional_mode = as_bool(k, v); }},
-      {"force_terminate", [](Options& o, auto k, const json& v) { o.force_terminate = as_bool(k, v); }},
-      {"filter", [](Options& o, auto k, const json& v) { o.filter = as_string(k, v); }},
-      {"secure_mode",
-       [](Options& o, auto k, const json& v) { o.secure_mode = static_cast<SecureMode>(as_int_in(k, v, 0, 2)); }},
-      {"custom_cert_location", [](Options& o, auto k, const json& v) { o.custom_cert_location = as_string(k, v); }},
-      {"overwrite_cert", [](Options& o, auto k, const json& v) { o.overwrite_cert = as_bool(k, v); }},
-      {"compression_format",
-       [](Options& o, auto k, const json& v) {
-         auto f = lower(as_string(k, v));
-         if (!f.empty() && f != ".jpg" && f != ".jpeg" && f != ".png" && f != ".bmp")
-           throw OptionError(std::string(k), "'" + f + "' is not a format; use .jpg, .jpeg, .png or .bmp");
-         o.compression_format = f;
-       }},
+// An option: its key, how a JSON value is stored (read, ruled, assigned: a
+// refused value leaves the field as it was), and the rule on the stored value.
+struct Field {
+  std::string_view key;
+  std::function<void(Options&, std::string_view, const json&)> set;
+  std::function<void(const Options&, std::string_view)> check;
+};
+
+template <class T>
+struct is_optional : std::false_type {};
+template <class T>
+struct is_optional<std::optional<T>> : std::true_type {};
+
+constexpr auto no_rule = [](std::string_view, const auto&) {};
+
+// The field `member`: `read` turns JSON into a value, `rule` refuses a bad
+// one (an unset optional has nothing to check).
+template <class T, class Read, class Rule>
+Field field(std::string_view key, T Options::*member, Read read, Rule rule) {
+  auto apply = [rule](std::string_view k, const auto& value) {
+    if constexpr (is_optional<std::decay_t<decltype(value)>>::value) {
+      if (value) rule(k, *value);
+    } else {
+      rule(k, value);
+    }
+  };
+  return {key,
+          [=](Options& o, std::string_view k, const json& v) {
+            auto value = read(k, v);
+            apply(k, value);
+            o.*member = static_cast<T>(std::move(value));
+          },
+          [=](const Options& o, std::string_view k) { apply(k, o.*member); }};
+}
+
+Field flag_field(std::string_view key, bool Options::*member) { return field(key, member, as_bool, no_rule); }
+
+// A rule "integer in [lo, hi]" for a field of any integer type.
+auto in(long long lo, long long hi) {
+  return [lo, hi](std::string_view k, auto n) { check_in(k, n, lo, hi); };
+}
+
+const std::vector<Field>& table() {
+  static const std::vector<Field> t = {
+      flag_field("multiserver_mode", &Options::multiserver_mode),
+      flag_field("multiclient_mode", &Options::multiclient_mode),
+      flag_field("bidirectional_mode", &Options::bidirectional_mode),
+      flag_field("force_terminate", &Options::force_terminate),
+      field("filter", &Options::filter, as_string, no_rule),
+      field("secure_mode", &Options::secure_mode, as_int,
+            [](std::string_view k, auto mode) { check_secure_mode(k, static_cast<long long>(mode)); }),
+      field("custom_cert_location", &Options::custom_cert_location, as_string, no_rule),
+      flag_field("overwrite_cert", &Options::overwrite_cert),
+      field("compression_format", &Options::compression_format, canonical(wire::kImageExtensions), check_format),
       {"compression_param",
-       [](Options& o, auto k, const json& v) {
-         if (v.is_number_integer()) {  // receiver: cv::imdecode flag
-           o.compression_decode_flag = static_cast<int>(as_int(k, v));
+       [](Options& o, std::string_view k, const json& v) {
+         if (v.is_number_integer()) {  // receiver: a cv::imdecode flag
+           check_in(k, as_int(k, v), std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
+           o.compression_decode_flag = static_cast<int>(v.get<long long>());
            return;
          }
-         if (!v.is_array())
-           throw OptionError(std::string(k), type_problem(v, "a list of ints (sender) or an int (receiver)"));
-         o.compression_param.clear();
-         for (const auto& p : v) o.compression_param.push_back(static_cast<int>(as_int(k, p)));
-       }},
+         if (!v.is_array()) refuse(k, type_problem(v, "a list of ints (sender) or an int (receiver)"));
+         std::vector<int> params;
+         for (const auto& p : v) {
+           check_in(k, as_int(k, p), std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
+           params.push_back(static_cast<int>(p.get<long long>()));
+         }
+         o.compression_param = std::move(params);
+       },
+       [](const Options&, std::string_view) {}},
       {"jpeg_compression",
-       [](Options& o, auto k, const json& v) {
-         if (v.is_string()) {  // vidgear: a colorspace name turns it on with that layout
-           o.jpeg_compression_colorspace = colorspace(k, v.get<std::string>());
-           o.jpeg_compression = true;
-         } else {
+       [](Options& o, std::string_view k, const json& v) {
+         if (!v.is_string()) {
            o.jpeg_compression = as_bool(k, v);
-         }
-       }},
-      {"jpeg_compression_colorspace",
-       [](Options& o, auto k, const json& v) { o.jpeg_compression_colorspace = colorspace(k, as_string(k, v)); }},
-      {"jpeg_compression_quality",
-       [](Options& o, auto k, const json& v) {
-         if (v.is_number_float()) {
-           double q = v.get<double>();
-           if (!(q >= 10 && q <= 100)) throw OptionError(std::string(k), v.dump() + " is out of range [10, 100]");
-           o.jpeg_compression_quality = static_cast<int>(q);
            return;
          }
-         o.jpeg_compression_quality = static_cast<int>(as_int_in(k, v, 10, 100));
-       }},
-      {"jpeg_compression_fastdct", [](Options& o, auto k, const json& v) { o.jpeg_compression_fastdct = as_bool(k, v); }},
-      {"jpeg_compression_fastupsample",
-       [](Options& o, auto k, const json& v) { o.jpeg_compression_fastupsample = as_bool(k, v); }},
-      {"flag",
-       [](Options& o, auto k, const json& v) {
-         o.flag = static_cast<int>(as_int(k, v));
-         if (o.flag != 0 && o.flag != 1)
-           throw OptionError(std::string(k), std::to_string(o.flag) + " is not supported; use 0 or 1 (ZMQ_DONTWAIT)");
-       }},
-      {"copy", [](Options& o, auto k, const json& v) { o.copy = as_bool(k, v); }},
-      {"track", [](Options& o, auto k, const json& v) { o.track = as_bool(k, v); }},
-      {"request_timeout", [](Options& o, auto k, const json& v) { o.request_timeout = as_seconds(k, v); }},
-      {"max_retries",
-       [](Options& o, auto k, const json& v) { o.max_retries = static_cast<int>(as_int_in(k, v, -1, 1'000'000)); }},
-      {"subscriber_timeout", [](Options& o, auto k, const json& v) { o.subscriber_timeout = as_seconds(k, v); }},
-      {"receive_timeout", [](Options& o, auto k, const json& v) { o.receive_timeout = as_seconds(k, v); }},
-      {"encode_threads",
-       [](Options& o, auto k, const json& v) { o.encode_threads = static_cast<int>(as_int_in(k, v, 1, 16)); }},
-      {"queue_size",
-       [](Options& o, auto k, const json& v) { o.queue_size = static_cast<std::size_t>(as_int_in(k, v, 1, 1'000'000)); }},
-      {"overflow_policy",
-       [](Options& o, auto k, const json& v) { o.overflow_policy = overflow_policy_from_string(as_string(k, v)); }},
-      {"max_message_size",
-       [](Options& o, auto k, const json& v) {
-         o.max_message_size = as_int_in(k, v, -1, std::numeric_limits<std::int64_t>::max());
-       }},
-      {"max_decoded_size",
-       [](Options& o, auto k, const json& v) {
-         o.max_decoded_size = as_int_in(k, v, -1, std::numeric_limits<std::int64_t>::max());
-       }},
-      {"queue_max_bytes",
-       [](Options& o, auto k, const json& v) {
-         o.queue_max_bytes = as_int_in(k, v, -1, std::numeric_limits<std::int64_t>::max());
-       }},
-      {"allowed_addresses", [](Options& o, auto k, const json& v) { o.allowed_addresses = ip_addresses(k, v); }},
-      {"sender_gone_timeout",
-       [](Options& o, auto k, const json& v) {
-         const bool never = v.is_null() || (v.is_number() && v.get<double>() == 0);
-         o.sender_gone_timeout = never ? Milliseconds::zero() : as_seconds(k, v);
-       }},
+         // vidgear: a colorspace name turns it on with that layout.
+         std::string name = canonical(wire::kJpegColorspaces)(k, v);
+         check_colorspace(k, name);
+         o.jpeg_compression_colorspace = std::move(name);
+         o.jpeg_compression = true;
+       },
+       [](const Options&, std::string_view) {}},
+      field("jpeg_compression_colorspace", &Options::jpeg_compression_colorspace, canonical(wire::kJpegColorspaces),
+            check_colorspace),
+      field("jpeg_compression_quality", &Options::jpeg_compression_quality, as_quality, in(kMinQuality, kMaxQuality)),
+      flag_field("jpeg_compression_fastdct", &Options::jpeg_compression_fastdct),
+      flag_field("jpeg_compression_fastupsample", &Options::jpeg_compression_fastupsample),
+      field("flag", &Options::flag, as_int, [](std::string_view k, auto n) { check_flag(k, n); }),
+      flag_field("copy", &Options::copy),
+      flag_field("track", &Options::track),
+      field("request_timeout", &Options::request_timeout, as_seconds, check_timeout),
+      field("max_retries", &Options::max_retries, as_int, in(-1, 1'000'000)),
+      field("subscriber_timeout", &Options::subscriber_timeout, as_seconds, check_timeout),
+      field("receive_timeout", &Options::receive_timeout, as_seconds, check_timeout),
+      field("encode_threads", &Options::encode_threads, as_int, in(1, 16)),
+      field("queue_size", &Options::queue_size, as_int, in(1, 1'000'000)),
+      field("overflow_policy", &Options::overflow_policy,
+            [](std::string_view k, const json& v) { return overflow_policy_from_string(as_string(k, v)); },
+            check_overflow_policy),
+      field("max_message_size", &Options::max_message_size, as_int,
+            [](std::string_view k, auto n) { check_bytes(k, n, "no limit"); }),
+      field("max_decoded_size", &Options::max_decoded_size, as_int,
+            [](std::string_view k, auto n) { check_bytes(k, n, "no limit"); }),
+      field("queue_max_bytes", &Options::queue_max_bytes, as_int,
+            [](std::string_view k, auto n) { check_bytes(k, n, "no limit but queue_size"); }),
+      field("allowed_addresses", &Options::allowed_addresses,
+            [](std::string_view k, const json& v) { return as_strings(k, v, "a list of IP addresses"); },
+            check_addresses),
+      field("sender_gone_timeout", &Options::sender_gone_timeout, as_seconds_or_never, check_timeout_or_never),
   };
   return t;
 }
@@ -207,10 +317,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 std::string closest_option(std::string_view key) {
   std::string best;
   std::size_t best_distance = std::max<std::size_t>(2, key.size() / 4) + 1;
-  for (const auto& [name, setter] : table()) {
-    const std::size_t d = edit_distance(key, name);
+  for (const auto& f : table()) {
+    const std::size_t d = edit_distance(key, f.key);
     if (d < best_distance) {
-      best = std::string(name);
+      best = std::string(f.key);
       best_distance = d;
     }
   }
@@ -223,17 +333,21 @@ void Options::set(std::string_view raw_key, const json& value) {
   std::string_view key = trim(raw_key);
   if (key == "bidectional_mode") key = "bidirectional_mode";  // the seed's spelling
   check_json_depth(value, key);  // before an error message dumps it (recursively)
-  for (const auto& [name, setter] : table()) {
-    if (name == key) {
-      setter(*this, name, value);
+  for (const auto& f : table()) {
+    if (f.key == key) {
+      f.set(*this, f.key, value);
       return;
     }
   }
   std::string known;
-  for (const auto& [name, setter] : table()) known += (known.empty() ? "" : ", ") + std::string(name);
+  for (const auto& f : table()) known += (known.empty() ? "" : ", ") + std::string(f.key);
   const std::string guess = closest_option(key);
   throw OptionError(std::string(key), "unknown option; " + (guess.empty() ? "" : "did you mean '" + guess + "'? ") +
                                           "known options are: " + known);
+}
+
+void Options::validate() const {
+  for (const auto& f : table()) f.check(*this, f.key);
 }
 
 Options Options::from_json(const json& object) {
@@ -248,7 +362,7 @@ Options Options::from_json(const json& object) {
 const std::vector<std::string_view>& Options::keys() {
   static const std::vector<std::string_view> k = [] {
     std::vector<std::string_view> names;
-    for (const auto& [name, setter] : table()) names.push_back(name);
+    for (const auto& f : table()) names.push_back(f.key);
     return names;
   }();
   return k;

@@ -46,6 +46,14 @@ void Settings::validate(Role role) const {
   const Options& o = options;
   const bool pubsub = pattern == Pattern::pub_sub;
 
+  // Each field on its own (the rules Options::set applies), then enums a
+  // static_cast may have put out of range, then the combinations.
+  o.validate();
+  if (to_string(pattern) == "?") pattern_from_int(static_cast<int>(pattern));  // throws, naming the choices
+  if (to_string(protocol) == "?")
+    throw OptionError("protocol", std::to_string(static_cast<int>(protocol)) +
+                                      " is not a protocol; use tcp, ipc, inproc, pgm or epgm");
+
   // Combinations vidgear refuses too.
   require(!(o.multiserver_mode && o.multiclient_mode), "multiclient_mode",
           "cannot be combined with multiserver_mode; pick one");
@@ -105,10 +113,6 @@ void Settings::validate(Role role) const {
           "receiver's reply could not belong to that frame");
   require(o.encode_threads == 1 || o.flag == 0, "encode_threads",
           "cannot be combined with flag=1: a queued frame cannot report a full socket");
-  require(o.max_decoded_size == -1 || o.max_decoded_size > 0, "max_decoded_size",
-          "must be a positive number of bytes, or -1 for no limit");
-  require(o.queue_max_bytes == -1 || o.queue_max_bytes > 0, "queue_max_bytes",
-          "must be a positive number of bytes, or -1 for no limit but queue_size");
   require(!(pubsub && o.overflow_policy == OverflowPolicy::block), "overflow_policy",
           "'block' cannot pace a PUB/SUB publisher; use drop_oldest or latest_only");
   require(o.allowed_addresses.empty() || o.secure_mode != SecureMode::grasslands, "allowed_addresses",

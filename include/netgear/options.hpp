@@ -139,6 +139,12 @@ struct Options {
   /// for a value nested deeper than max_json_depth (json_limits.hpp).
   void set(std::string_view key, const nlohmann::json& value);
 
+  /// Checks every field against its own rule (range, name, enum value), the
+  /// rule set() applies to the same field; throws OptionError naming the
+  /// first bad field, with the text set() would give for that value.
+  /// Settings::validate calls it. Combinations are Settings::validate's.
+  void validate() const;
+
   /// Builds Options from a JSON object of key/value pairs (see set()).
   static Options from_json(const nlohmann::json& object);
 
