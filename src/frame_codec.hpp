@@ -25,7 +25,7 @@ struct Encoding {
   enum class Kind { raw, jpeg, image };
   Kind kind = Kind::raw;
   codec::JpegParams jpeg;         ///< Kind::jpeg
-  std::string extension;          ///< Kind::image: ".jpg", ".jpeg", ".png", ".bmp"
+  std::string extension;          ///< Kind::image: one of wire::kImageExtensions
   std::vector<int> params;        ///< Kind::image: cv::imencode parameters
   bool copy = false;              ///< raw: copy the pixels instead of lending them
 };

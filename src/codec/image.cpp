@@ -1,7 +1,5 @@
 #include "codec/image.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <climits>
 #include <cstdint>
 #include <cstring>
@@ -9,15 +7,11 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "wire/compression_names.hpp"
+#include "wire/peer_text.hpp"
+
 namespace netgear::codec {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string result(text);
-  std::transform(result.begin(), result.end(), result.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return result;
-}
 
 // An image's size as its header declares it, and its pixel as imdecode makes
 // it with IMREAD_UNCHANGED (at most: e.g. a PNG palette may or may not gain alpha).
@@ -96,10 +90,12 @@ int decoded_pixel_bytes(const Declared& image, int flag) {
 
 void encode_image(const cv::Mat& image, std::string_view extension, const std::vector<int>& params,
                   std::vector<unsigned char>& out) {
-  const std::string ext = lower(extension);
+  const auto known = wire::find_name(wire::kImageExtensions, extension);
+  if (!known)
+    throw CodecError("unsupported image format '" + wire::peer_text(extension) +
+                     "' (accepted: " + wire::name_list(wire::kImageExtensions, ", ") + ")");
+  const std::string ext(wire::kImageExtensions[*known]);
   const bool png = ext == ".png";
-  if (!png && ext != ".jpg" && ext != ".jpeg" && ext != ".bmp")
-    throw CodecError("unsupported image format '" + std::string(extension) + "' (accepted: .jpg, .jpeg, .png, .bmp)");
   if (image.empty()) throw CodecError("cannot encode an empty image as " + ext);
   // imencode would quietly convert some of these (a CV_16U JPEG becomes 8-bit,
   // a 2-channel image gets dropped to 1), so a frame would arrive changed; we

@@ -14,8 +14,8 @@
 
 namespace netgear::codec {
 
-/// Encodes `image` as the file format `extension` names (".jpg", ".jpeg",
-/// ".png", ".bmp", case-insensitive) with cv::imencode's `params` (pairs of
+/// Encodes `image` as the file format `extension` names (one of
+/// wire::kImageExtensions, case-insensitive) with cv::imencode's `params` (pairs of
 /// cv::IMWRITE_* key and value, e.g. {cv::IMWRITE_JPEG_QUALITY, 90}).
 /// `out` receives the file's bytes; its capacity is reused.
 /// Throws CodecError for another extension, a depth the format cannot hold

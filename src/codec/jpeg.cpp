@@ -2,39 +2,34 @@
 
 #include <turbojpeg.h>
 
-#include <algorithm>
 #include <array>
-#include <cctype>
 #include <climits>
 #include <cstring>
 
+#include "wire/compression_names.hpp"
 #include "wire/peer_text.hpp"
 
 namespace netgear::codec {
 namespace {
 
 struct Layout {
-  std::string_view name;
+  std::string_view name;  // as wire::kJpegColorspaces spells it
   TJPF format;
   int channels;
 };
 
-// simplejpeg's colorspace names, each the TurboJPEG pixel format of the same name.
-constexpr std::array<Layout, 12> layouts{{
-    {"RGB", TJPF_RGB, 3},   {"BGR", TJPF_BGR, 3},   {"RGBX", TJPF_RGBX, 4}, {"BGRX", TJPF_BGRX, 4},
-    {"XBGR", TJPF_XBGR, 4}, {"XRGB", TJPF_XRGB, 4}, {"GRAY", TJPF_GRAY, 1}, {"RGBA", TJPF_RGBA, 4},
-    {"BGRA", TJPF_BGRA, 4}, {"ABGR", TJPF_ABGR, 4}, {"ARGB", TJPF_ARGB, 4}, {"CMYK", TJPF_CMYK, 4},
-}};
+// The TurboJPEG pixel format of each simplejpeg colorspace, by position in
+// wire::kJpegColorspaces (each name is TurboJPEG's own: TJPF_<name>).
+constexpr std::array<TJPF, wire::kJpegColorspaces.size()> kFormats{
+    TJPF_RGB,  TJPF_BGR,  TJPF_RGBX, TJPF_BGRX, TJPF_XBGR, TJPF_XRGB,
+    TJPF_GRAY, TJPF_RGBA, TJPF_BGRA, TJPF_ABGR, TJPF_ARGB, TJPF_CMYK};
 
-const Layout& layout_of(std::string_view colorspace) {
-  std::string upper(colorspace);
-  std::transform(upper.begin(), upper.end(), upper.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  for (const auto& layout : layouts)
-    if (layout.name == upper) return layout;
-  std::string accepted;
-  for (const auto& layout : layouts) accepted += (accepted.empty() ? "" : ", ") + std::string(layout.name);
-  throw CodecError("unknown JPEG colorspace '" + wire::peer_text(colorspace) + "' (accepted: " + accepted + ")");
+Layout layout_of(std::string_view colorspace) {
+  const auto i = wire::find_name(wire::kJpegColorspaces, colorspace);
+  if (!i)
+    throw CodecError("unknown JPEG colorspace '" + wire::peer_text(colorspace) +
+                     "' (accepted: " + wire::name_list(wire::kJpegColorspaces, ", ") + ")");
+  return {wire::kJpegColorspaces[*i], kFormats[*i], tjPixelSize[kFormats[*i]]};
 }
 
 // One TurboJPEG handle, created on first use and destroyed with its owner. A
@@ -124,7 +119,7 @@ void check_decoded_size(std::int64_t width, std::int64_t height, int bytes_per_p
 }
 
 void encode_jpeg(const cv::Mat& image, const JpegParams& params, std::vector<unsigned char>& out) {
-  const Layout& layout = layout_of(params.colorspace);
+  const Layout layout = layout_of(params.colorspace);
   if (image.empty()) throw CodecError("cannot JPEG-encode an empty image");
   if (image.dims != 2) throw CodecError("cannot JPEG-encode a " + std::to_string(image.dims) + "-dimensional Mat");
   if (image.depth() != CV_8U || image.channels() != layout.channels)
@@ -160,7 +155,7 @@ void encode_jpeg(const cv::Mat& image, const JpegParams& params, std::vector<uns
 
 cv::Mat decode_jpeg(std::span<const unsigned char> jpeg, const std::string& colorspace, bool fastdct,
                     bool fastupsample, std::int64_t max_bytes) {
-  const Layout& layout = layout_of(colorspace);
+  const Layout layout = layout_of(colorspace);
   const JpegHeader header = read_jpeg_header(jpeg);
   const int width = header.width, height = header.height;
   check_decoded_size(width, height, layout.channels, max_bytes, "JPEG");

@@ -54,9 +54,9 @@ struct JpegParams {
   bool fastupsample = false;    ///< travels in the header; only decoding uses it
 };
 
-/// Channels a pixel of the simplejpeg colorspace has: GRAY 1; RGB, BGR 3;
-/// RGBX, BGRX, XBGR, XRGB, RGBA, BGRA, ABGR, ARGB, CMYK 4. Case-insensitive.
-/// Throws CodecError listing the accepted names for anything else.
+/// Channels a pixel of the simplejpeg colorspace (one of
+/// wire::kJpegColorspaces, case-insensitive) has: GRAY 1, RGB and BGR 3, the
+/// others 4. Throws CodecError listing the accepted names for anything else.
 int colorspace_channels(std::string_view colorspace);
 
 /// Compresses a 2-D CV_8U image whose channel count matches

@@ -18,8 +18,8 @@ namespace netgear::wire {
 /// `compression_format` values, as the header carries them (lower case).
 inline constexpr std::array<std::string_view, 4> kImageExtensions{".jpg", ".jpeg", ".png", ".bmp"};
 
-/// simplejpeg's colorspace names (upper case), in TurboJPEG's TJPF order:
-/// codec/jpeg.cpp pairs each with its pixel format by position.
+/// simplejpeg's colorspace names (upper case), each also a TurboJPEG pixel
+/// format (TJPF_<name>): codec/jpeg.cpp pairs them by position.
 inline constexpr std::array<std::string_view, 12> kJpegColorspaces{
     "RGB", "BGR", "RGBX", "BGRX", "XBGR", "XRGB", "GRAY", "RGBA", "BGRA", "ABGR", "ARGB", "CMYK"};
 

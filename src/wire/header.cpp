@@ -3,6 +3,7 @@
 #include <array>
 #include <limits>
 
+#include "wire/compression_names.hpp"
 #include "wire/json_depth.hpp"
 #include "wire/json_text.hpp"
 #include "wire/peer_text.hpp"
@@ -11,8 +12,6 @@ namespace netgear::wire {
 namespace {
 
 using json = nlohmann::json;
-
-constexpr std::array<std::string_view, 4> kExtensions = {".jpg", ".jpeg", ".png", ".bmp"};
 
 void append_key(std::string& out, std::string_view key) {
   out += out.size() > 1 ? ", \"" : "\"";
@@ -67,7 +66,7 @@ Compression decode_compression(const json& value) {
       c.raw_as_string = true;
       return c;
     }
-    for (auto ext : kExtensions) {
+    for (auto ext : kImageExtensions) {
       if (text == ext) {
         c.kind = Compression::Kind::extension;
         c.extension = text;
@@ -75,7 +74,7 @@ Compression decode_compression(const json& value) {
       }
     }
     throw WireError("header key 'compression' names an unknown format '" + peer_text(text) +
-                    "' (expected .jpg, .jpeg, .png or .bmp)");
+                    "' (expected " + name_list(kImageExtensions) + ")");
   }
   if (value.is_object()) {
     c.kind = Compression::Kind::jpeg;

@@ -9,12 +9,11 @@
 #include <cstdint>
 #include <limits>
 
+#include "wire/compression_names.hpp"
 #include "wire/header.hpp"
 
 namespace netgear::wire {
 namespace {
-
-constexpr std::array<std::string_view, 4> kExtensions = {".jpg", ".jpeg", ".png", ".bmp"};
 
 // A cursor over JSON text. Every reader returns false when the text is not in
 // the expected form; the caller then gives up.
@@ -160,7 +159,7 @@ bool read_compression(Scanner& in, Compression& c) {
         c.raw_as_string = true;
         return true;
       }
-      for (auto ext : kExtensions) {
+      for (auto ext : kImageExtensions) {
         if (text == ext) {
           c.kind = Compression::Kind::extension;
           c.extension.assign(text);
