@@ -1,7 +1,5 @@
 #include "netgear/options.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -12,100 +10,14 @@
 
 #include "netgear/error.hpp"
 #include "netgear/json_limits.hpp"
+#include "option_rules.hpp"
 #include "wire/compression_names.hpp"
 
 namespace netgear {
 namespace {
 
 using json = nlohmann::json;
-
-[[noreturn]] void refuse(std::string_view key, std::string problem) {
-  throw OptionError(std::string(key), std::move(problem));
-}
-
-// -- rules: one per field, on the typed value --------------------------------
-// Options::set applies them after reading the JSON value, Options::validate to
-// the typed fields, so both forms refuse a value with the same key and text.
-
-// A timeout's upper bound: far beyond any use (about 116 days), low enough that
-// the receiver's default silence limit, 3 x request_timeout x max_retries (at
-// most 1e6), stays well inside a millisecond count.
-constexpr long long kMaxTimeoutSeconds = 10'000'000;
-constexpr Milliseconds kMaxTimeout{kMaxTimeoutSeconds * 1000};
-
-constexpr long long kMinQuality = 10, kMaxQuality = 100;
-
-std::string range_text(long long lo, long long hi) {
-  return "[" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
-}
-
-template <class Integer>
-void check_in(std::string_view key, Integer n, long long lo, long long hi) {
-  if (std::cmp_less(n, lo) || std::cmp_greater(n, hi)) refuse(key, std::to_string(n) + " is out of range " + range_text(lo, hi));
-}
-
-// "2.5", "-2", "0.001": milliseconds shown as the seconds the key form takes.
-std::string seconds_text(Milliseconds t) {
-  const long long ms = t.count();
-  const unsigned long long magnitude = ms < 0 ? 0ULL - static_cast<unsigned long long>(ms) : ms;
-  std::string text = (ms < 0 ? "-" : "") + std::to_string(magnitude / 1000);
-  if (const auto part = magnitude % 1000; part != 0) {
-    std::string digits = std::to_string(1000 + part).substr(1);  // three digits, leading zeros kept
-    digits.erase(digits.find_last_not_of('0') + 1);
-    text += "." + digits;
-  }
-  return text;
-}
-
-void check_timeout(std::string_view key, Milliseconds t) {
-  if (t <= Milliseconds::zero() || t > kMaxTimeout)
-    refuse(key, seconds_text(t) + " s is not a positive number of seconds up to " + std::to_string(kMaxTimeoutSeconds));
-}
-
-void check_timeout_or_never(std::string_view key, Milliseconds t) {
-  if (t < Milliseconds::zero() || t > kMaxTimeout)
-    refuse(key, seconds_text(t) + " s is not a number of seconds from 0 (never) up to " +
-                    std::to_string(kMaxTimeoutSeconds));
-}
-
-void check_bytes(std::string_view key, std::int64_t n, std::string_view minus_one) {
-  if (n != -1 && n <= 0)
-    refuse(key, std::to_string(n) + " is not a positive number of bytes, or -1 for " + std::string(minus_one));
-}
-
-void check_flag(std::string_view key, long long flag) {
-  if (flag != 0 && flag != 1) refuse(key, std::to_string(flag) + " is not supported; use 0 or 1 (ZMQ_DONTWAIT)");
-}
-
-void check_secure_mode(std::string_view key, long long mode) {
-  if (mode < 0 || mode > 2)
-    refuse(key, std::to_string(mode) + " is not a secure mode; use 0 (Grasslands), 1 (StoneHouse) or 2 (IronHouse)");
-}
-
-void check_overflow_policy(std::string_view key, OverflowPolicy policy) {
-  const int n = static_cast<int>(policy);
-  if (to_string(policy) == "?")
-    refuse(key, std::to_string(n) + " is not a policy; use block, drop_oldest or latest_only");
-}
-
-void check_colorspace(std::string_view key, const std::string& name) {
-  if (!wire::find_name(wire::kJpegColorspaces, name))
-    refuse(key, "'" + name + "' is not a colorspace; use one of " + wire::name_list(wire::kJpegColorspaces));
-}
-
-void check_format(std::string_view key, const std::string& format) {
-  if (!format.empty() && !wire::find_name(wire::kImageExtensions, format))
-    refuse(key, "'" + format + "' is not a format; use " + wire::name_list(wire::kImageExtensions));
-}
-
-// Numeric IPv4 / IPv6 addresses (what ZAP reports).
-void check_addresses(std::string_view key, const std::vector<std::string>& addresses) {
-  for (const auto& text : addresses) {
-    unsigned char buf[sizeof(in6_addr)];
-    if (inet_pton(AF_INET, text.c_str(), buf) != 1 && inet_pton(AF_INET6, text.c_str(), buf) != 1)
-      refuse(key, "'" + text + "' is not a numeric IPv4 or IPv6 address");
-  }
-}
+using namespace detail::rules;
 
 // -- readers: a JSON value to a field's type (type errors only) ---------------
 

@@ -3,6 +3,7 @@
 
 #include "netgear/error.hpp"
 #include "netgear/options.hpp"
+#include "option_rules.hpp"
 
 namespace netgear {
 
@@ -49,10 +50,8 @@ void Settings::validate(Role role) const {
   // Each field on its own (the rules Options::set applies), then enums a
   // static_cast may have put out of range, then the combinations.
   o.validate();
-  if (to_string(pattern) == "?") pattern_from_int(static_cast<int>(pattern));  // throws, naming the choices
-  if (to_string(protocol) == "?")
-    throw OptionError("protocol", std::to_string(static_cast<int>(protocol)) +
-                                      " is not a protocol; use tcp, ipc, inproc, pgm or epgm");
+  detail::rules::check_pattern(pattern);
+  detail::rules::check_protocol(protocol);
 
   // Combinations vidgear refuses too.
   require(!(o.multiserver_mode && o.multiclient_mode), "multiclient_mode",

@@ -5,8 +5,12 @@
 ///
 /// Every vidgear option name is accepted by Options::set / Options::from_json;
 /// an unknown key, a value of the wrong type, or a value out of range throws
-/// OptionError naming the key. Settings::validate checks the combination
-/// (pattern, role, modes) and is called by every constructor.
+/// OptionError naming the key. Each field has one rule (the range or names
+/// documented on it), which set() applies to the value it reads and
+/// Options::validate() to the typed field, so a value set in C++ is refused
+/// exactly as the same value given as key/value. Settings::validate runs
+/// those rules, then checks the combination (pattern, role, modes); every
+/// Sender and Receiver constructor calls it.
 
 #include <chrono>
 #include <cstddef>
@@ -40,13 +44,15 @@ struct Options {
   bool overwrite_cert = false;       ///< sender: regenerate the key store
 
   // -- compression, seed style (OpenCV codecs) --------------------------------
-  std::string compression_format;          ///< "", ".jpg", ".jpeg", ".png", ".bmp"
+  std::string compression_format;          ///< "", ".jpg", ".jpeg", ".png", ".bmp" (any case)
   std::vector<int> compression_param;      ///< sender: cv::imencode parameters
   std::optional<int> compression_decode_flag;  ///< receiver: cv::imdecode flag (int compression_param)
 
   // -- compression, latest vidgear style (TurboJPEG) --------------------------
   bool jpeg_compression = false;               ///< encode frames as JPEG
-  std::string jpeg_compression_colorspace = "BGR";  ///< pixel layout of the frames given to send()
+  /// Pixel layout of the frames given to send(), as simplejpeg names it (any
+  /// case): RGB, BGR, RGBX, BGRX, XBGR, XRGB, GRAY, RGBA, BGRA, ABGR, ARGB, CMYK.
+  std::string jpeg_compression_colorspace = "BGR";
   int jpeg_compression_quality = 90;           ///< 10..100
   bool jpeg_compression_fastdct = true;
   bool jpeg_compression_fastupsample = false;
@@ -69,19 +75,24 @@ struct Options {
 
   // -- timeouts and retries (latest vidgear) ----------------------------------
   /// Patterns 0/1: how long a sender waits for each reply (and for a full
-  /// socket to take a frame). Key/value form: seconds (int or float > 0).
+  /// socket to take a frame). More than 0, at most 1e7 s (so that sums and
+  /// products of timeouts cannot overflow). Key/value form: seconds (int or
+  /// float; a positive value under 1 ms counts as 1 ms).
   Milliseconds request_timeout{4000};
   /// Patterns 0/1: the max_retries-th missed reply in a row makes send()
   /// throw PeerLostError (as vidgear; 0 and 1 both give up at the first);
-  /// -1 retries forever. Each miss resets the socket; a reply resets the count.
+  /// -1 retries forever; at most 1000000. Each miss resets the socket; a
+  /// reply resets the count.
   int max_retries = 3;
   /// Pattern 2: a receiver that hears nothing for this long ends the stream.
+  /// As request_timeout: more than 0, at most 1e7 s.
   std::optional<Milliseconds> subscriber_timeout;
 
   // -- netgear additions --------------------------------------------------------
   /// Any pattern: a receiver that hears nothing for this long ends the stream.
   /// Unset: 3 x request_timeout x max(1, max_retries) for patterns 0/1 (as
   /// vidgear; no limit when max_retries is -1), subscriber_timeout for pattern 2.
+  /// As request_timeout: more than 0, at most 1e7 s.
   std::optional<Milliseconds> receive_timeout;
   /// Sender, with compression (jpeg_compression or compression_format): how
   /// many threads encode frames (1..16). 1 (default) encodes inside send().
@@ -94,7 +105,7 @@ struct Options {
   /// Not with bidirectional_mode (a reply would not belong to its frame) or
   /// flag=1 (a queued frame cannot report a full socket).
   int encode_threads = 1;
-  /// Receiver queue capacity in frames (>= 1).
+  /// Receiver queue capacity in frames (1..1000000).
   std::size_t queue_size = 16;
   /// Receiver overflow policy. Unset: block for patterns 0/1, drop_oldest for
   /// PUB/SUB (a publisher cannot be paced, so block is refused there).
@@ -102,20 +113,20 @@ struct Options {
   /// Largest message part a receiver accepts, in bytes (ZMQ_MAXMSGSIZE); a
   /// larger one drops the sender's connection. A sender in bidirectional
   /// mode takes replies up to this size too (they may carry a frame); other
-  /// senders take replies of at most 64 KiB. -1 = no limit.
+  /// senders take replies of at most 64 KiB. Positive, or -1 = no limit.
   std::int64_t max_message_size = std::int64_t{1} << 30;
   /// The most a compressed frame (received, or returned in a reply) may
   /// decode to, in bytes, as its image header declares it: a few bytes of
   /// JPEG, PNG or BMP can declare gigabytes, so a larger one is refused as a
   /// bad frame before its pixels are allocated. Default: 8K (7680x4320) with
-  /// 3 channels of 8 bits. -1 = no limit. Raw frames are bounded by
+  /// 3 channels of 8 bits. Positive, or -1 = no limit. Raw frames are bounded by
   /// max_message_size instead (they arrive at their full size).
   std::int64_t max_decoded_size = std::int64_t{7680} * 4320 * 3;
   /// Receiver: the most bytes of frames (pixels as held: the raw payload or
   /// the decoded image) waiting for recv(), besides the queue_size count. The
   /// overflow policy applies to whichever bound is reached first; a frame
   /// larger than the whole bound is still taken when the queue is empty.
-  /// Default 256 MiB. -1 = no limit but queue_size.
+  /// Default 256 MiB. Positive, or -1 = no limit but queue_size.
   std::int64_t queue_max_bytes = std::int64_t{256} << 20;
   /// Secure mode, receiver, tcp: the client IP addresses admitted (numeric
   /// IPv4/IPv6, as the peer's packets carry them); empty admits any address.
@@ -126,7 +137,8 @@ struct Options {
   /// long, the stream ends with EndReason::senders_gone, after the queued
   /// frames. Catches a sender that vanished without its termination (vidgear's
   /// PUB sender often drops it). A peer connected at that moment postpones the
-  /// end until it leaves or sends. Zero: never (wait for senders forever).
+  /// end until it leaves or sends. Zero: never (wait for senders forever);
+  /// at most 1e7 s.
   /// Unset: 10 s, except never for patterns 0/1 with max_retries -1 (asked to
   /// wait forever) unless receive_timeout is set. Key/value: seconds (number
   /// >= 0); 0 or null (None) = never. Not with inproc (no connection events).
