@@ -65,7 +65,8 @@ Milliseconds as_seconds_or_never(std::string_view key, const json& v) {
 long long as_quality(std::string_view key, const json& v) {
   if (!v.is_number_float()) return as_int(key, v);
   const double q = v.get<double>();
-  if (!(q >= kMinQuality && q <= kMaxQuality)) refuse(key, v.dump() + " is out of range " + range_text(kMinQuality, kMaxQuality));
+  if (!(q >= kMinQuality && q <= kMaxQuality))
+    refuse(key, v.dump() + " is out of range " + range_text(kMinQuality, kMaxQuality));
   return static_cast<long long>(q);
 }
 
