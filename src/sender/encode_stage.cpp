@@ -17,7 +17,7 @@ SendResult EncodeStage::submit(const Frame& frame, const nlohmann::json& message
                                std::shared_ptr<transport::ReleaseTracker> tracker) {
   if (!workers_) {
     Encoded encoded;
-    encoded.message = message;
+    encoded.message = &message;
     encoded.sent_ns = sent_ns;
     encoded.tracker = tracker;
     encoded.payload = encode_payload(frame, encoding_, encoded.info, std::move(tracker));
@@ -35,7 +35,7 @@ SendResult EncodeStage::submit(const Frame& frame, const nlohmann::json& message
 EncodeStage::Done EncodeStage::encode(Job&& job) const noexcept {
   Done done;
   try {
-    done.encoded.message = std::move(job.message);
+    done.encoded.kept = std::move(job.message);
     done.encoded.sent_ns = job.sent_ns;
     done.encoded.payload = encode_payload(job.frame, encoding_, done.encoded.info, nullptr);
   } catch (const Error& e) {
@@ -49,6 +49,7 @@ EncodeStage::Done EncodeStage::encode(Job&& job) const noexcept {
 
 void EncodeStage::deliver_in_order(Done&& done) noexcept {
   if (done.error) return defer(done.error);
+  done.encoded.message = &done.encoded.kept;  // here: the Done no longer moves
   try {
     (void)deliver_(done.encoded);
   } catch (const PeerLostError&) {

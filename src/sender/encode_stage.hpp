@@ -28,7 +28,10 @@ namespace netgear::detail {
 struct Encoded {
   zmq::message_t payload;
   PayloadInfo info;
-  nlohmann::json message;
+  /// The message sent with the frame: send()'s own argument when encoded
+  /// inline (no copy per frame), else `kept`.
+  const nlohmann::json* message = nullptr;
+  nlohmann::json kept;       ///< encode workers: the message's copy, made at submit()
   std::int64_t sent_ns = 0;  ///< when send() was called (the header's stamp)
   std::shared_ptr<transport::ReleaseTracker> tracker;  ///< track=true, inline only
 };

@@ -107,7 +107,7 @@ struct Sender::Impl {
     } else if (state != SenderState::open && state != SenderState::draining) {
       return detail::outcome(SendStatus::interrupted);  // the stream is over: a queued frame is dropped
     }
-    detail::Outgoing out{headers.frame(encoded.info, encoded.message, encoded.sent_ns), encoded.payload,
+    detail::Outgoing out{headers.frame(encoded.info, *encoded.message, encoded.sent_ns), encoded.payload,
                          encoded.tracker.get()};
     try {
       return channel->transmit(out);
