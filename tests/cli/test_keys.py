@@ -80,3 +80,12 @@ def test_show_warns_about_a_store_others_can_write_or_read(tmp_path):
     code, _, err = run("send", "test", "-n", "1", "--secure", "1", "--cert-dir", str(tmp_path), "-a", "127.0.0.1",
                        "-p", "1", "-o", "max_retries=0", "-o", "request_timeout=0.2", timeout=60)
     assert "public_keys" in err and "writable by other users" in err, err
+
+
+def test_keys_errors_name_the_command_once_and_the_flag(tmp_path):
+    code, _, err = run("keys", "show", "--location", str(tmp_path / "missing"))
+    assert code == 2, err
+    assert err.startswith("netgear keys: ") and "netgear keys: netgear" not in err, err
+    assert "--location" in err and "custom_cert_location" not in err, err
+    code, _, err = run("keys", "show", "--location", str(tmp_path))
+    assert code == 1 and err.startswith("netgear keys: no key store"), err

@@ -42,10 +42,20 @@ void print_pairs(const KeyStore& store) {
   }
 }
 
+// The store at --location; its errors name the flag, not the library option behind it.
+KeyStore store_at(const std::string& location) {
+  try {
+    return KeyStore::at(location);
+  } catch (const OptionError& e) {
+    if (e.key() != "custom_cert_location") throw;
+    throw OptionError("--location", "'" + location + "' is not an existing folder");
+  }
+}
+
 void generate(const KeysArgs& args) {
-  const KeyStore store = KeyStore::at(args.location);
+  const KeyStore store = store_at(args.location);
   if (store.exists() && !args.force)
-    throw Error("netgear keys: a key store already exists at " + store.dir().string() +
+    throw Error("a key store already exists at " + store.dir().string() +
                 "; --force replaces it (every peer using it then needs the new keys)");
   store.generate();
   warn_problems(store);
@@ -55,8 +65,8 @@ void generate(const KeysArgs& args) {
 
 // Every file of the store checked; a malformed one stops here, named.
 void show(const KeysArgs& args) {
-  const KeyStore store = KeyStore::at(args.location);
-  if (!store.exists()) throw Error("netgear keys: no key store at " + store.dir().string() + "; run `generate`");
+  const KeyStore store = store_at(args.location);
+  if (!store.exists()) throw Error("no key store at " + store.dir().string() + "; run `generate`");
   nlohmann::json out = {{"dir", store.dir().string()}};
   for (const char* name : {"server", "client"}) {
     std::error_code ec;
@@ -83,7 +93,7 @@ void show(const KeysArgs& args) {
 }
 
 void add(const KeysArgs& args) {
-  const KeyStore store = KeyStore::at(args.location);
+  const KeyStore store = store_at(args.location);
   std::string key = args.source;
   if (!is_z85_key(key)) key = read_certificate(args.source).public_key;  // a file: only its public key is kept
   store.add_client(args.name, key);
@@ -93,10 +103,10 @@ void add(const KeysArgs& args) {
 }
 
 void remove(const KeysArgs& args) {
-  const KeyStore store = KeyStore::at(args.location);
+  const KeyStore store = store_at(args.location);
   warn_problems(store);
   if (!store.remove_client(args.name))
-    throw Error("netgear keys: no allowed client '" + args.name + "' in " + store.public_dir().string());
+    throw Error("no allowed client '" + args.name + "' in " + store.public_dir().string());
   std::cout << "removed " << store.public_file(args.name).string() << "\n";
 }
 

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   std::string prefix = "netgear";
   const auto fail = [&](std::string what, int code) {
     if (what.rfind("netgear: ", 0) == 0) what.erase(0, 9);  // library messages name netgear already
+    if (keys->parsed()) prefix = "netgear keys";            // keys runs while parsing: no command.run()
     std::cerr << prefix << ": " << what << "\n";
     return code;
   };
@@ -50,6 +51,8 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     return fail(std::string(e.what()) + " (see --help)", 2);
+  } catch (const netgear::OptionError& e) {
+    return fail(e.what(), 2);  // every option comes from this command line
   } catch (const std::exception& e) {
     return fail(e.what(), 1);
   }

@@ -72,7 +72,8 @@ class ImageSink final : public FrameSink {
     const bool keeps_depth = (ext_ == "png" || ext_ == "tiff") && frame.dims <= 2 &&
                              (frame.depth() == CV_8U || frame.depth() == CV_16U) &&
                              (frame.channels() == 1 || frame.channels() == 3 || frame.channels() == 4);
-    const fs::path file = dir_ / fmt::format("frame_{:06}.{}", index + 1, ext_);
+    // Numbered from 0, as senders number their frames (the test pattern draws "netgear #0" first).
+    const fs::path file = dir_ / fmt::format("frame_{:06}.{}", index, ext_);
     // A failed write is skipped, not fatal: the cause may be the frame (too
     // wide for JPEG); a folder that went away is said once by consume_safely.
     if (!cv::imwrite(file.string(), keeps_depth ? frame : to_display_image(frame)))
@@ -98,7 +99,7 @@ Consumed consume_safely(FrameSink& sink, const cv::Mat& frame, std::uint64_t ind
     if (told.insert(&sink).second)
       std::cerr << fmt::format("netgear recv: skipping frames a sink cannot write (first: frame {}, {}x{}, {} "
                                "channel(s): {})\n",
-                               index + 1, frame.rows, frame.cols, frame.channels(), e.err);
+                               index, frame.rows, frame.cols, frame.channels(), e.err);
     return Consumed::skipped;
   }
 }
