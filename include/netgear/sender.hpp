@@ -80,11 +80,17 @@ class Sender {
   /// returned as its text, like any reply that is not JSON.
   [[nodiscard]] SendResult send(const Frame& frame, const nlohmann::json& message = nullptr);
 
+  /// wait_for_receiver()'s count meaning "one per endpoint": every
+  /// receiver of a multi-client sender, else one.
+  static constexpr std::size_t every_receiver = 0;
+
   /// PUB/SUB: waits until `count` receivers have subscribed (frames sent
-  /// before that reach nobody — ZeroMQ's "slow joiner"). Returns false if
-  /// `timeout` passed or close() was called first. Patterns 0/1 queue frames
-  /// until the receiver connects, so this returns true at once for them.
-  bool wait_for_receiver(std::chrono::milliseconds timeout, std::size_t count = 1);
+  /// before that reach nobody — ZeroMQ's "slow joiner"); by default one per
+  /// endpoint, so a multi-client sender waits for all of its receivers.
+  /// Returns false if `timeout` passed or close() was called first. Patterns
+  /// 0/1 queue frames until the receiver connects, so this returns true at
+  /// once for them.
+  bool wait_for_receiver(std::chrono::milliseconds timeout, std::size_t count = every_receiver);
 
   /// Ends the stream, within one deadline of min(request_timeout, 1 s) from
   /// the call in every state (track=true, encode_threads > 1, no receiver):

@@ -257,10 +257,12 @@ return_data (bidirectional mode) goes back to the sender with the next replies.
 Ctrl+C interrupts the wait with KeyboardInterrupt.
 )doc")
       .def("close", &PyNetGear::close, "Ends the stream (a sender sends the termination) and closes. Idempotent.")
-      .def("wait_for_receiver", &PyNetGear::wait_for_receiver, py::arg("timeout"), py::arg("count") = 1, R"doc(
+      .def("wait_for_receiver", &PyNetGear::wait_for_receiver, py::arg("timeout"), py::arg("count") = 0, R"doc(
 PUB/SUB (send mode): waits up to `timeout` seconds until `count` receivers
 have subscribed, since frames published before that reach nobody (ZeroMQ's
-"slow joiner"). Returns False on timeout. Patterns 0/1 return True at once.
+"slow joiner"). count=0 (the default): one per port, so a multi-client sender
+waits for every receiver. Returns False on timeout. Patterns 0/1 return True
+at once.
 )doc")
       .def("stats", &PyNetGear::stats, "This side's counters as a dict.")
       .def_property_readonly("end_reason", &PyNetGear::end_reason, R"doc(

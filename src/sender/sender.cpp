@@ -119,6 +119,7 @@ struct Sender::Impl {
   }
 
   bool wait_for_receiver(Milliseconds timeout, std::size_t count) {
+    if (count == Sender::every_receiver) count = channel->endpoints().size();
     std::lock_guard lock(io);
     return lifecycle.state() == SenderState::open && channel->wait_for_receivers(Clock::now() + timeout, count);
   }

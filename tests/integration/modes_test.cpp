@@ -290,6 +290,20 @@ TEST(MultiClient, OverTcpEveryReceiverGetsEveryPublishedFrame) {
   }
 }
 
+// By default a multi-client publisher waits for every receiver, not the first.
+TEST(MultiClient, PubSubWaitForReceiverWaitsForEveryReceiverByDefault) {
+  MultiClient mc;
+  Receiver a(mc.receiver(Pattern::pub_sub, "a"));
+  auto ss = mc.sender(Pattern::pub_sub, {"a", "b"});
+  ss.options.request_timeout = Options{}.request_timeout;
+  Sender sender(ss);
+  ASSERT_TRUE(sender.wait_for_receiver(10s, 1)) << "a subscribes";
+  EXPECT_FALSE(sender.wait_for_receiver(300ms)) << "b is not there yet";
+  Receiver b(mc.receiver(Pattern::pub_sub, "b"));
+  EXPECT_TRUE(sender.wait_for_receiver(10s));
+  EXPECT_EQ(sender.stats().receivers, 2u);
+}
+
 TEST(MultiClient, PubSubSendsEveryFrameToEveryReceiver) {
   MultiClient mc;
   std::vector<std::unique_ptr<Receiver>> receivers;
