@@ -125,4 +125,4 @@ def test_a_defective_file_is_named(tmp_path):
     assert done.returncode != 0
     assert str(broken) in done.stderr and done.stderr.count("\n") == 1, done.stderr
     missing = keys("show", "--location", tmp_path / "nowhere")
-    assert missing.returncode != 0 and "custom_cert_location" in missing.stderr
+    assert missing.returncode != 0 and "--location" in missing.stderr and "custom_cert_location" not in missing.stderr
