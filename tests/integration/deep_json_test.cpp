@@ -91,16 +91,6 @@ nlohmann::json nested_value(std::size_t depth) {  // built without recursion
   return value;
 }
 
-template <class F>
-std::string refused_key(F f) {
-  try {
-    f();
-  } catch (const OptionError& e) {
-    return e.key();
-  }
-  return "<nothing thrown>";
-}
-
 // The application's own deep JSON is an error naming the argument, before
 // anything recursive runs; at the limit it goes through.
 TEST(DeepJson, TheApplicationsDeepJsonIsAnErrorNamingTheArgument) {
@@ -112,10 +102,10 @@ TEST(DeepJson, TheApplicationsDeepJsonIsAnErrorNamingTheArgument) {
   const Frame frame = pattern_frame({2, 2}, Dtype::uint8, 1);
   for (const std::size_t depth : {max_json_depth + 1, std::size_t{200'000}}) {
     auto deep = nested_value(depth);
-    EXPECT_EQ(refused_key([&] { (void)sender.send(frame, deep); }), "message");
-    EXPECT_EQ(refused_key([&] { receiver.set_return_data(std::move(deep)); }), "return_data");
+    EXPECT_EQ(option_error_key([&] { (void)sender.send(frame, deep); }), "message");
+    EXPECT_EQ(option_error_key([&] { receiver.set_return_data(std::move(deep)); }), "return_data");
     deep = nested_value(depth);
-    EXPECT_EQ(refused_key([&] { (void)client.recv(deep); }), "return_data");
+    EXPECT_EQ(option_error_key([&] { (void)client.recv(deep); }), "return_data");
   }
   receiver.set_return_data(nested_value(max_json_depth));
   auto sent = sender.send(frame, nested_value(max_json_depth));

@@ -1,5 +1,7 @@
 #include "support/test_support.hpp"
 
+#include <gtest/gtest.h>
+
 #include <sstream>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -169,6 +171,16 @@ std::shared_ptr<LogCapture> capture_netgear_log() {
   spdlog::drop("netgear");
   spdlog::register_logger(logger);
   return capture;
+}
+
+std::string option_error_key(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const OptionError& e) {
+    EXPECT_NE(std::string(e.what()).find(e.key()), std::string::npos) << "message must name the key: " << e.what();
+    return e.key();
+  }
+  return "<no error>";
 }
 
 }  // namespace netgear::test

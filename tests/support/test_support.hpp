@@ -63,6 +63,10 @@ std::string error_text(F f) {
   return "";
 }
 
+/// The key() of the OptionError `f` throws, or "<no error>" if it throws
+/// none; also checks that the error's message names that key.
+std::string option_error_key(const std::function<void()>& f);
+
 /// The what() of the SetupError `f` throws, or "" if it throws none.
 template <class F>
 std::string setup_error(F f) {

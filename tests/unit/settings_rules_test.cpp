@@ -25,17 +25,6 @@ namespace {
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
-// The key of the OptionError `f` throws, or "<no error>".
-std::string error_key(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const OptionError& e) {
-    EXPECT_NE(std::string(e.what()).find(e.key()), std::string::npos) << "message must name the key: " << e.what();
-    return e.key();
-  }
-  return "<no error>";
-}
-
 // One bad value of one field, given both ways.
 struct BadValue {
   std::string key;
@@ -86,13 +75,13 @@ TEST(SettingsFieldRules, EveryBadValueIsRefusedTheSameWayTypedAndAsKeyValue) {
   for (const auto& bad : bad_values()) {
     SCOPED_TRACE(bad.key + " = " + bad.value.dump());
     Options keyed;
-    EXPECT_EQ(error_key([&] { keyed.set(bad.key, bad.value); }), bad.key);
+    EXPECT_EQ(test::option_error_key([&] { keyed.set(bad.key, bad.value); }), bad.key);
 
     Settings typed;
     bad.set_typed(typed.options);
-    EXPECT_EQ(error_key([&] { typed.options.validate(); }), bad.key);
+    EXPECT_EQ(test::option_error_key([&] { typed.options.validate(); }), bad.key);
     for (Role role : {Role::sender, Role::receiver})
-      EXPECT_EQ(error_key([&] { typed.validate(role); }), bad.key) << (role == Role::sender ? "sender" : "receiver");
+      EXPECT_EQ(test::option_error_key([&] { typed.validate(role); }), bad.key) << (role == Role::sender ? "sender" : "receiver");
   }
 }
 
@@ -110,11 +99,11 @@ TEST(SettingsFieldRules, TypedAndKeyValueGiveTheSameProblemText) {
 
 TEST(SettingsFieldRules, RefusedKeyValueLeavesTheFieldAsItWas) {
   Options o;
-  EXPECT_EQ(error_key([&] { o.set("flag", 7); }), "flag");
+  EXPECT_EQ(test::option_error_key([&] { o.set("flag", 7); }), "flag");
   EXPECT_EQ(o.flag, 0);
-  EXPECT_EQ(error_key([&] { o.set("flag", 4294967297LL); }), "flag") << "2^32 + 1 must not wrap to 1";
+  EXPECT_EQ(test::option_error_key([&] { o.set("flag", 4294967297LL); }), "flag") << "2^32 + 1 must not wrap to 1";
   EXPECT_EQ(o.flag, 0);
-  EXPECT_EQ(error_key([&] { o.set("secure_mode", 4294967297LL); }), "secure_mode");
+  EXPECT_EQ(test::option_error_key([&] { o.set("secure_mode", 4294967297LL); }), "secure_mode");
   EXPECT_EQ(o.secure_mode, SecureMode::grasslands);
 }
 
@@ -156,30 +145,30 @@ TEST(SettingsFieldRules, LargestTimeoutsCannotOverflowTheDefaultSilenceLimit) {
 TEST(SettingsFieldRules, PatternAndProtocolOutOfRangeAreRefused) {
   Settings s;
   s.pattern = static_cast<Pattern>(7);
-  EXPECT_EQ(error_key([&] { s.validate(Role::sender); }), "pattern");
+  EXPECT_EQ(test::option_error_key([&] { s.validate(Role::sender); }), "pattern");
   s.pattern = Pattern::pair;
   s.protocol = static_cast<Protocol>(9);
-  EXPECT_EQ(error_key([&] { s.validate(Role::receiver); }), "protocol");
+  EXPECT_EQ(test::option_error_key([&] { s.validate(Role::receiver); }), "protocol");
 }
 
 TEST(SettingsFieldRules, SenderAndReceiverRefuseABadTypedValue) {
   auto sender = test::sender_settings_for("inproc://settings-rules-nobody", Pattern::pair);
   sender.options.flag = 7;
-  EXPECT_EQ(error_key([&] { Sender{sender}; }), "flag");
+  EXPECT_EQ(test::option_error_key([&] { Sender{sender}; }), "flag");
   sender.options.flag = 0;
   sender.options.request_timeout = 0ms;
-  EXPECT_EQ(error_key([&] { Sender{sender}; }), "request_timeout");
+  EXPECT_EQ(test::option_error_key([&] { Sender{sender}; }), "request_timeout");
   sender.options.request_timeout = 4000ms;
   sender.options.jpeg_compression = true;
   sender.options.jpeg_compression_quality = 0;
-  EXPECT_EQ(error_key([&] { Sender{sender}; }), "jpeg_compression_quality");
+  EXPECT_EQ(test::option_error_key([&] { Sender{sender}; }), "jpeg_compression_quality");
 
   auto receiver = test::receiver_settings(Protocol::tcp, Pattern::pair);
   receiver.options.queue_size = 0;
-  EXPECT_EQ(error_key([&] { Receiver{receiver}; }), "queue_size");
+  EXPECT_EQ(test::option_error_key([&] { Receiver{receiver}; }), "queue_size");
   receiver.options.queue_size = 16;
   receiver.options.max_message_size = -7;
-  EXPECT_EQ(error_key([&] { Receiver{receiver}; }), "max_message_size");
+  EXPECT_EQ(test::option_error_key([&] { Receiver{receiver}; }), "max_message_size");
 }
 
 // A typed name in another case is sent in the list's spelling: our own
