@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <string>
 
+// The public API: exported from libnetgear.so (symbols are hidden by default).
+#pragma GCC visibility push(default)
 namespace netgear {
 
 /// Base of every netgear exception.
@@ -58,3 +60,4 @@ class FrameError : public Error {
 };
 
 }  // namespace netgear
+#pragma GCC visibility pop

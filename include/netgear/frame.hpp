@@ -18,6 +18,8 @@
 
 #include <opencv2/core/mat.hpp>
 
+// The public API: exported from libnetgear.so (symbols are hidden by default).
+#pragma GCC visibility push(default)
 namespace netgear {
 
 /// The element types netgear carries; names are numpy's.
@@ -95,3 +97,4 @@ class Frame {
 };
 
 }  // namespace netgear
+#pragma GCC visibility pop

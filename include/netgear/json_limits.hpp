@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+// The public API: exported from libnetgear.so (symbols are hidden by default).
+#pragma GCC visibility push(default)
 namespace netgear {
 
 /// The deepest nesting of arrays and objects netgear takes in one value: a
@@ -24,3 +26,4 @@ inline constexpr std::size_t max_json_depth = 128;
 void check_json_depth(const nlohmann::json& value, std::string_view what);
 
 }  // namespace netgear
+#pragma GCC visibility pop

@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+// The public API: exported from libnetgear.so (symbols are hidden by default).
+#pragma GCC visibility push(default)
 namespace netgear {
 
 /// A CURVE key pair as Z85 text (40 characters each). `secret_key` is empty
@@ -114,3 +116,4 @@ class KeyStore {
 };
 
 }  // namespace netgear
+#pragma GCC visibility pop

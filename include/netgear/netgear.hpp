@@ -29,6 +29,8 @@
 #include "netgear/sender.hpp"
 #include "netgear/types.hpp"
 
+// The public API: exported from libnetgear.so (symbols are hidden by default).
+#pragma GCC visibility push(default)
 namespace netgear {
 
 class NetGear {
@@ -75,3 +77,4 @@ class NetGear {
 };
 
 }  // namespace netgear
+#pragma GCC visibility pop

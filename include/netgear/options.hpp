@@ -25,6 +25,8 @@
 
 #include "netgear/types.hpp"
 
+// The public API: exported from libnetgear.so (symbols are hidden by default).
+#pragma GCC visibility push(default)
 namespace netgear {
 
 using Milliseconds = std::chrono::milliseconds;
@@ -199,3 +201,4 @@ struct Settings {
 };
 
 }  // namespace netgear
+#pragma GCC visibility pop

@@ -20,6 +20,8 @@
 #include "netgear/frame.hpp"
 #include "netgear/options.hpp"
 
+// The public API: exported from libnetgear.so (symbols are hidden by default).
+#pragma GCC visibility push(default)
 namespace netgear {
 
 /// One delivered frame and what came with it.
@@ -132,3 +134,4 @@ class Receiver {
 };
 
 }  // namespace netgear
+#pragma GCC visibility pop

@@ -19,6 +19,8 @@
 #include "netgear/frame.hpp"
 #include "netgear/options.hpp"
 
+// The public API: exported from libnetgear.so (symbols are hidden by default).
+#pragma GCC visibility push(default)
 namespace netgear {
 
 /// What became of one send().
@@ -123,3 +125,4 @@ class Sender {
 };
 
 }  // namespace netgear
+#pragma GCC visibility pop

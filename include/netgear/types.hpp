@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+// The public API: exported from libnetgear.so (symbols are hidden by default).
+#pragma GCC visibility push(default)
 namespace netgear {
 
 /// ZeroMQ messaging pattern; the numbers are vidgear's `pattern` values.
@@ -46,3 +48,4 @@ std::string_view to_string(Protocol protocol) noexcept;
 std::string_view to_string(OverflowPolicy policy) noexcept;
 
 }  // namespace netgear
+#pragma GCC visibility pop

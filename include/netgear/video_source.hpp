@@ -34,6 +34,8 @@
 #include "netgear/error.hpp"
 #include "netgear/types.hpp"
 
+// The public API: exported from libnetgear.so (symbols are hidden by default).
+#pragma GCC visibility push(default)
 namespace netgear {
 
 /// A source cannot be opened or a source option is invalid. what() names the
@@ -151,3 +153,4 @@ class VideoSource {
 cv::Mat test_pattern_frame(cv::Size size, std::uint64_t index);
 
 }  // namespace netgear
+#pragma GCC visibility pop

@@ -3,15 +3,12 @@
 
 #include "py_errors.hpp"
 #include "py_netgear.hpp"
+#include "netgear/version.hpp"
 #include "py_release.hpp"
-
-#ifndef NETGEAR_VERSION
-#define NETGEAR_VERSION "unknown"
-#endif
 
 PYBIND11_MODULE(_netgear, module) {
   module.doc() = "netgear: vidgear's NetGear on a C++ core — real-time video frames over ZeroMQ";
-  module.attr("__version__") = NETGEAR_VERSION;
+  module.attr("__version__") = netgear::version();  // as `netgear --version` prints it
   netgear::python::register_errors(module);
   netgear::python::register_netgear(module);
   netgear::python::register_release_list(module);

@@ -8,12 +8,13 @@
 #include "commands.hpp"
 #include "keys/keys_command.hpp"
 #include "netgear/error.hpp"
+#include "netgear/version.hpp"
 
 int main(int argc, char** argv) {
   using namespace netgear::tools;
   CLI::App app("netgear: real-time video frames over ZeroMQ, wire-compatible with vidgear's NetGear");
   app.require_subcommand(1);
-  app.set_version_flag("--version", NETGEAR_VERSION);
+  app.set_version_flag("--version", netgear::version());  // the library's, as netgear.__version__
   const std::vector<Command> commands = {add_send_command(app), add_recv_command(app), add_demo_command(app),
                                          add_bench_command(app)};
   CLI::App* keys = app.add_subcommand("keys", "Secure mode key stores: generate, show, add, remove");
