@@ -17,9 +17,13 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
 set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_INSTALL_PREFIX /usr)
 # CMAKE_INSTALL_PREFIX is /usr while CPack installs (into DESTDIR), so the
 # Python module's install code picks Debian's /usr/lib/python3/dist-packages.
 set(CPACK_SET_DESTDIR ON)
+# Strips executables and shared libraries; the install code of
+# cmake/NetgearInstall.cmake strips the static libraries' and the Python
+# module's debug sections as well (CMAKE_INSTALL_DO_STRIP).
 set(CPACK_STRIP_FILES ON)
 set(CPACK_PACKAGE_DIRECTORY ${PROJECT_BINARY_DIR})
 

@@ -48,6 +48,7 @@ root=$scratch/root
 dpkg -x "$runtime" "$root"
 dpkg -x "$dev" "$root"
 [ "$("$root/usr/bin/netgear" --version)" = "$version" ] || fail "the unpacked netgear --version is not $version"
+mkdir "$scratch/keys"
 "$root/usr/bin/netgear" keys generate --location "$scratch/keys" > /dev/null
 "$root/usr/bin/netgear" keys show --location "$scratch/keys" | grep -q "with secret key"
 (cd "$scratch" && PYTHONPATH=$root/usr/lib/python3/dist-packages /usr/bin/python3 -c "
