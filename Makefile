@@ -26,6 +26,31 @@ test: build
 demo: build
 	$(BUILD_DIR)/bin/netgear demo
 
+# `make install` (PREFIX=/usr/local by default; DESTDIR for staging): headers,
+# libraries, the CMake package, pkg-config files, the `netgear` tool and the
+# Python module (README "Install" says where each goes).
+PREFIX ?= /usr/local
+
+.PHONY: install package python-install python-wheel
+
+install: build
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD_DIR) --prefix $(PREFIX) --strip
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
+
+# The Debian packages netgear_<version>_<arch>.deb and libnetgear-dev_<version>_<arch>.deb in $(BUILD_DIR).
+package: build
+	cd $(BUILD_DIR) && cpack --config CPackConfig.cmake
+
+# The Python package alone, built by pip with Debian's pip and setuptools, offline:
+# --no-build-isolation uses the installed setuptools instead of fetching them, and
+# --break-system-packages lets pip install outside Debian's packages (PEP 668), in
+# /usr/local/lib/python3.X/dist-packages (~/.local with PIP_ARGS=--user).
+python-install: deps
+	$(PYTHON) -m pip install --no-build-isolation --break-system-packages $(PIP_ARGS) .
+
+python-wheel: deps
+	$(PYTHON) -m pip wheel --no-build-isolation --no-deps -w $(BUILD_DIR)/wheels .
+
 # `make bench ARGS="--sizes 640x480x3 --patterns 0,1"`: see `netgear bench --help`.
 bench: build
 	$(BUILD_DIR)/bin/netgear bench $(ARGS)

@@ -13,6 +13,8 @@ packages=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-dev python3-zmq python3-numpy python3-pytest python3-opencv pybind11-dev
+  python3-pip python3-setuptools python3-wheel python3-venv
+  dpkg-dev
   chromium
 )
 for arg in "$@"; do
