@@ -15,7 +15,10 @@ cpack --config "$build_dir/CPackConfig.cmake" -B "$scratch/out" > "$scratch/cpac
 arch=$(dpkg --print-architecture)
 runtime=$scratch/out/netgear_${version}_$arch.deb
 dev=$scratch/out/libnetgear-dev_${version}_$arch.deb
-[ -f "$runtime" ] && [ -f "$dev" ] || { ls "$scratch/out" >&2; fail "expected netgear_ and libnetgear-dev_${version}_$arch.deb"; }
+if [ ! -f "$runtime" ] || [ ! -f "$dev" ]; then
+  ls "$scratch/out" >&2
+  fail "expected netgear_ and libnetgear-dev_${version}_$arch.deb"
+fi
 
 # What each package holds.
 contents() { dpkg-deb -c "$1" | awk '{print $6}' | sed 's|^\./|/|'; }
