@@ -51,6 +51,9 @@ root=$scratch/root
 dpkg -x "$runtime" "$root"
 dpkg -x "$dev" "$root"
 [ "$("$root/usr/bin/netgear" --version)" = "$version" ] || fail "the unpacked netgear --version is not $version"
+# A loopback stream through the unpacked tool (its exit code says every frame arrived).
+(cd "$scratch" && "$root/usr/bin/netgear" demo --fast --jpeg > "$scratch/demo.log" 2>&1) \
+  || { cat "$scratch/demo.log" >&2; fail "the unpacked netgear demo failed"; }
 mkdir "$scratch/keys"
 "$root/usr/bin/netgear" keys generate --location "$scratch/keys" > /dev/null
 "$root/usr/bin/netgear" keys show --location "$scratch/keys" | grep -q "with secret key"
