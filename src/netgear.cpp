@@ -57,7 +57,8 @@ std::optional<Received> NetGear::recv(const Frame& return_frame) {
   return r.recv();
 }
 
-void NetGear::close() noexcept {
+void NetGear::close(bool kill) noexcept {
+  if (auto* s = std::get_if<Sender>(&side_); s && kill) return s->kill();
   std::visit([](auto& side) { side.close(); }, side_);
 }
 

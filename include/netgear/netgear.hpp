@@ -65,7 +65,10 @@ class NetGear {
   std::optional<Received> recv(const Frame& return_frame);
 
   /// Closes the sender (sending the termination) or the receiver. Idempotent.
-  void close() noexcept;
+  /// `kill` (vidgear 0.3's close(kill=True)): stop at once rather than
+  /// gracefully: a sender closes as Sender::kill(); a receiver's close()
+  /// is already immediate (queued frames are discarded), so it is the same.
+  void close(bool kill = false) noexcept;
 
   [[nodiscard]] bool receive_mode() const noexcept;
   /// The underlying sender/receiver (ModeError if this NetGear is the other one).

@@ -107,6 +107,12 @@ class Sender {
   /// get it ends after its receive_timeout. Idempotent (a second call waits
   /// for the first); never throws.
   void close() noexcept;
+  /// close() at once (vidgear's close(kill=True)): frames still queued for
+  /// the encode workers are dropped and the termination is offered once
+  /// without waiting for its reply, as with force_terminate (deadline
+  /// 100 ms). A receiver that does not get it ends after its
+  /// receive_timeout. Idempotent with close(); never throws.
+  void kill() noexcept;
 
   /// Pattern 1: the receiver's acknowledgement of the termination message,
   /// once close() has returned; nullopt if none came (or another pattern).

@@ -148,11 +148,11 @@ py::object PyNetGear::recv(const py::object& return_data) {
   return frame;
 }
 
-void PyNetGear::close() {
+void PyNetGear::close(bool kill) {
   const DrainScope drain;  // after closing: what the flushed frames let go of
   closed_ = true;
   GilRelease release;
-  netgear_->close();
+  netgear_->close(kill);
 }
 
 bool PyNetGear::wait_for_receiver(double timeout, std::size_t count) {
@@ -256,7 +256,13 @@ the message is truthy, in multi-server mode; None at the end of the stream.
 return_data (bidirectional mode) goes back to the sender with the next replies.
 Ctrl+C interrupts the wait with KeyboardInterrupt.
 )doc")
-      .def("close", &PyNetGear::close, "Ends the stream (a sender sends the termination) and closes. Idempotent.")
+      .def("close", &PyNetGear::close, py::arg("kill") = false, R"doc(
+Ends the stream (a sender sends the termination) and closes. Idempotent.
+
+kill=True (vidgear 0.3): stop at once rather than gracefully. A sender drops
+frames still queued for encoding and offers the termination once without
+waiting for its reply (as force_terminate); a receiver closes at once either
+way (queued frames are discarded), so kill changes nothing there.)doc")
       .def("wait_for_receiver", &PyNetGear::wait_for_receiver, py::arg("timeout"), py::arg("count") = 0, R"doc(
 PUB/SUB (send mode): waits up to `timeout` seconds until `count` receivers
 have subscribed, since frames published before that reach nobody (ZeroMQ's
@@ -275,7 +281,7 @@ back within sender_gone_timeout), "closed" or "failed". None while it runs.
       .def_property_readonly("receive_mode", &PyNetGear::receive_mode)
       .def_property_readonly("closed", &PyNetGear::closed)
       .def("__enter__", [](PyNetGear& self) -> PyNetGear& { return self; }, py::return_value_policy::reference)
-      .def("__exit__", [](PyNetGear& self, const py::args&) { self.close(); return false; })
+      .def("__exit__", [](PyNetGear& self, const py::args&) { self.close(false); return false; })
       .def("__repr__", &PyNetGear::repr);
 }
 

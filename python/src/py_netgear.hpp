@@ -32,7 +32,8 @@ class PyNetGear {
 
   pybind11::object send(const pybind11::object& frame, const pybind11::object& message);
   pybind11::object recv(const pybind11::object& return_data);
-  void close();
+  /// kill: vidgear 0.3's close(kill=True), NetGear::close(kill).
+  void close(bool kill = false);
   /// PUB/SUB: waits (GIL released) until `count` receivers subscribed;
   /// False if `timeout` seconds passed first. Patterns 0/1: True at once.
   bool wait_for_receiver(double timeout, std::size_t count);

@@ -126,14 +126,16 @@ struct Sender::Impl {
 
   // open → draining → closing → closed (or lost → closing → closed), within
   // one deadline: queued frames go out, every wait is woken, the termination
-  // is sent (not to a lost receiver), the socket is closed.
-  void close() noexcept {
+  // is sent (not to a lost receiver), the socket is closed. `at_once` (kill):
+  // queued frames are dropped and the termination is only offered, as force close.
+  void close(bool at_once) noexcept {
     std::lock_guard closing(close_mutex);
-    const auto bound = force_close ? Milliseconds(100) : std::min(settings.options.request_timeout, Milliseconds(1000));
+    const bool force = force_close || at_once;
+    const auto bound = force ? Milliseconds(100) : std::min(settings.options.request_timeout, Milliseconds(1000));
     const auto deadline = Clock::now() + bound;
     bool terminate = false;
     if (lifecycle.advance(SenderState::open, SenderState::draining)) {
-      if (!stage.drain(deadline)) log->warn("sender: close: frames still queued were dropped");
+      if (!stage.drain(at_once ? Clock::now() : deadline)) log->warn("sender: close: frames still queued were dropped");
       terminate = lifecycle.advance(SenderState::draining, SenderState::closing);
     }
     if (!terminate && !lifecycle.advance(SenderState::lost, SenderState::closing)) return;  // closed before
@@ -145,7 +147,7 @@ struct Sender::Impl {
     stage.stop();  // a worker waiting for a reply returns at the waker
     std::lock_guard lock(io);  // so does a send() waiting in the channel
     try {
-      if (terminate) channel->terminate(deadline, force_close);
+      if (terminate) channel->terminate(deadline, force);
     } catch (const std::exception& e) {
       log->error("sender: close: {}", e.what());
     }
@@ -182,7 +184,11 @@ bool Sender::wait_for_receiver(std::chrono::milliseconds timeout, std::size_t co
 }
 
 void Sender::close() noexcept {
-  if (impl_) impl_->close();
+  if (impl_) impl_->close(false);
+}
+
+void Sender::kill() noexcept {
+  if (impl_) impl_->close(true);
 }
 
 std::optional<std::string> Sender::termination_reply() const {

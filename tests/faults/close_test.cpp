@@ -124,6 +124,26 @@ TEST(CloseDuringConnect, DrainsEncodeWorkersWithinTheSameDeadline) {
   std::cout << "[figures] encode_threads=2: close() took " << close_ms << " ms\n";
 }
 
+// kill() (vidgear 0.3's close(kill=True)): the same sender stops at once:
+// queued frames are dropped, the termination is only offered, 100 ms bound.
+TEST(CloseDuringConnect, KillDropsQueuedFramesAndReturnsAtOnce) {
+  auto s = settings_to_nobody(Pattern::req_rep);
+  s.options.request_timeout = 4s;
+  s.options.jpeg_compression = true;
+  s.options.encode_threads = 2;
+  Sender sender(s);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(sender.send(pattern_frame({64, 64, 3}, Dtype::uint8, i)).status, SendStatus::queued);
+  ASSERT_TRUE(test::eventually([&] { return sender.stats().frames_sent == 1; }));
+  const auto start = Clock::now();
+  sender.kill();
+  const double kill_ms = ms_since(start);
+  EXPECT_LT(kill_ms, 100.0 + static_cast<double>(test::promise_slack().count()));
+  EXPECT_THROW((void)sender.send(pattern_frame({64, 64, 3}, Dtype::uint8, 9)), ModeError);
+  sender.close();  // idempotent after kill()
+  std::cout << "[figures] encode_threads=2: kill() took " << kill_ms << " ms\n";
+}
+
 class DoubleClose : public ::testing::TestWithParam<Pattern> {};
 
 TEST_P(DoubleClose, IsHarmlessOnBothSidesAlsoFromTwoThreads) {

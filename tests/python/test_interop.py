@@ -238,6 +238,38 @@ def test_module_sender_to_vidgear_receiver(sender, spawn, flavour, pattern):
     assert_frames(finished(peer), pattern, sent, dtype, shape, MESSAGE)
 
 
+@pytest.mark.parametrize("pattern", (0, 1))
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_module_sender_close_kill_ends_the_vidgear_receiver(sender, spawn, flavour, pattern):
+    """vidgear 0.3's close(kill=True) on a sender: stop at once. The termination is still
+    offered once (as force_terminate), so a connected lock-step vidgear receiver ends with every
+    frame. (PUB/SUB: an offered termination may be dropped by the HWM-1 queue, as vidgear's own
+    PUB often drops it; the receiver then ends on its silence limit.)"""
+    dtype, shape = CASES[pattern]
+    peer, port = vidgear_recv(spawn, flavour, pattern, dtype=dtype, shape=shape, expect=1)
+    server = sender(port, pattern=pattern)
+    sent = frames_for(pattern)
+    send_all(server, pattern, [frame(i, shape, dtype) for i in range(sent)], MESSAGE)
+    server.close(kill=True)
+    assert server.closed
+    server.close(kill=True)  # idempotent
+    assert_frames(finished(peer), pattern, sent, dtype, shape, MESSAGE)
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_module_receiver_close_kill_under_a_vidgear_sender(receiver, spawn, flavour):
+    """close(kill=True) on a receiver returns at once while a vidgear sender is streaming; the
+    receiver gives nothing more."""
+    client, port = module_receiver(receiver, pattern=2)
+    peer = vidgear_send(spawn, flavour, 2, port, frames=100000, dtype="uint8", shape=(4, 5, 3),
+                        pace_ms=1)
+    assert client.recv() is not None, "no frame from the vidgear sender"
+    client.close(kill=True)
+    assert client.closed
+    assert client.recv() is None
+    peer.kill()
+
+
 @pytest.mark.parametrize("flavour, pattern", [("0.1", 1), ("0.3", 0)])
 def test_module_bidirectional_sender_gets_the_vidgear_return_data(sender, spawn, flavour, pattern):
     data = {"ok": [1, "two", None], "flavour": flavour}
