@@ -20,7 +20,9 @@ configure: $(BUILD_DIR)/build.ninja
 build: deps configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# The tests need chromium besides (the browser-viewer test): only `make test` installs it.
 test: build
+	@scripts/install-deps.sh --test
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 demo: build

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what netgear needs to build and test, from Debian's packages only.
 # Idempotent: packages already present are skipped; apt-get runs only when one is missing.
-# Usage: scripts/install-deps.sh            (build + test dependencies)
+# Usage: scripts/install-deps.sh            (what building and running netgear needs)
+#        scripts/install-deps.sh --test     (those, plus chromium for the browser-viewer test; `make test`)
 #        scripts/install-deps.sh --fuzz     (those, plus clang and libFuzzer for `make fuzz`)
 set -euo pipefail
 
@@ -15,12 +16,12 @@ packages=(
   python3 python3-dev python3-zmq python3-numpy python3-pytest python3-opencv pybind11-dev
   python3-pip python3-setuptools python3-wheel python3-venv
   dpkg-dev
-  chromium
 )
 for arg in "$@"; do
   case "$arg" in
+    --test) packages+=(chromium) ;;
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;
-    *) echo "install-deps: unknown argument '$arg' (known: --fuzz)" >&2; exit 2 ;;
+    *) echo "install-deps: unknown argument '$arg' (known: --test, --fuzz)" >&2; exit 2 ;;
   esac
 done
 
