@@ -17,5 +17,6 @@ from ._netgear import (  # noqa: F401
     SetupError,
     __version__,
 )
+from .aio import AsyncNetGear  # noqa: F401  (asyncio: awaitable send/recv, async for)
 
-__all__ = ["NetGear", "Error", "OptionError", "ModeError", "FrameError", "SetupError", "PeerLostError"]
+__all__ = ["NetGear", "AsyncNetGear", "Error", "OptionError", "ModeError", "FrameError", "SetupError", "PeerLostError"]
