@@ -10,6 +10,7 @@
 #include "py_frame.hpp"
 #include "py_gil.hpp"
 #include "py_json.hpp"
+#include "py_log.hpp"
 #include "py_release.hpp"
 
 namespace py = pybind11;
@@ -85,6 +86,7 @@ PyNetGear::PyNetGear(const py::object& address, const py::object& port, const py
   multiserver_ = o.multiserver_mode;
   multiclient_ = o.multiclient_mode;
   bidirectional_ = o.bidirectional_mode;
+  forward_logs();  // what setting up logged (the endpoints, secure mode)
 }
 
 PyNetGear::~PyNetGear() {
@@ -103,6 +105,7 @@ PyNetGear::~PyNetGear() {
 
 py::object PyNetGear::send(const py::object& frame, const py::object& message) {
   (void)netgear_->sender();  // ModeError in receive mode, before looking at the frame
+  const LogScope logs;
   const DrainScope drain;    // made before `borrowed`, so it also drops what copy=True let go of
   const Frame borrowed = frame_from_array(frame, "send(frame)");
   const nlohmann::json data = to_json(message, "send(message)");
@@ -120,6 +123,7 @@ py::object PyNetGear::send(const py::object& frame, const py::object& message) {
 
 py::object PyNetGear::recv(const py::object& return_data) {
   Receiver& receiver = netgear_->receiver();  // ModeError in send mode
+  const LogScope logs;
   const DrainScope drain;
   if (!return_data.is_none()) {
     if (is_array(return_data)) {
@@ -137,6 +141,7 @@ py::object PyNetGear::recv(const py::object& return_data) {
     if (got) break;  // a frame in hand is returned even if a signal came meanwhile
     if (receiver.ended()) return py::none();
     if (PyErr_CheckSignals() != 0) throw py::error_already_set();  // KeyboardInterrupt, ...
+    forward_logs();  // what the I/O thread logged while this call waits
   }
   py::object frame = array_from_frame(got->frame);
   if (multiserver_) {
@@ -149,6 +154,7 @@ py::object PyNetGear::recv(const py::object& return_data) {
 }
 
 void PyNetGear::close(bool kill) {
+  const LogScope logs;
   const DrainScope drain;  // after closing: what the flushed frames let go of
   closed_ = true;
   GilRelease release;
