@@ -12,8 +12,10 @@ void add_stream_flags(CLI::App& cmd, StreamArgs& args, bool receiver) {
   cmd.add_option("-a,--address", args.address,
                  receiver ? "address to bind (default *, every interface)" : "receiver's address (default localhost)");
   cmd.add_option("-p,--port", args.ports,
-                 receiver ? "port to bind (default 5555; 0 = any free port, printed); several with multiserver_mode"
-                          : "receiver's port (default 5555); several with multiclient_mode");
+                 receiver ? "port to bind (default 5555; 0 = any free port, printed); several (-p 5566,5567) "
+                            "with multiserver_mode"
+                          : "receiver's port (default 5555); several (-p 5566,5567) with multiclient_mode")
+      ->delimiter(',');
   cmd.add_option("--protocol", args.protocol, "tcp, ipc, inproc, pgm, epgm")->capture_default_str();
   cmd.add_option("--pattern", args.pattern, "0 PAIR, 1 REQ/REP, 2 PUB/SUB")->capture_default_str();
   cmd.add_option("-o,--option", args.options,
@@ -50,14 +52,18 @@ nlohmann::json stream_options(const StreamArgs& args) {
 NetGear open_stream(const StreamArgs& args, bool receive_mode) {
   const nlohmann::json options = stream_options(args);
   const auto on = [&](const char* key) { return options.contains(key) && options[key] == true; };
-  const bool multi = on("multiserver_mode") || on("multiclient_mode");
+  // A list of ports is the multi-server receiver's (it binds them all) or the
+  // multi-client sender's (it connects to them all); the other side of each
+  // mode has one port of its own.
+  const bool takes_list = receive_mode ? on("multiserver_mode") : on("multiclient_mode");
   PortSpec port;
-  if (multi && !args.ports.empty()) {
+  if (takes_list && !args.ports.empty()) {
     port = PortSpec(args.ports);
   } else if (args.ports.size() == 1) {
     port = PortSpec(args.ports.front());
   } else if (args.ports.size() > 1) {
-    throw OptionError("port", "several ports need -o multiserver_mode=true (receiver) or -o multiclient_mode=true (sender)");
+    throw OptionError("port", receive_mode ? "several ports to bind need -o multiserver_mode=true"
+                                           : "several receiver ports need -o multiclient_mode=true");
   }
   std::optional<std::string> address;
   if (!args.address.empty()) address = args.address;
