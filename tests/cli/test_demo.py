@@ -47,3 +47,16 @@ def test_demo_with_a_missing_video_is_one_line_error():
     code, out, err = run("demo", "--video", "/nonexistent/clip.mp4", timeout=30)
     assert code != 0
     assert len(err.strip().splitlines()) == 1 and "/nonexistent/clip.mp4" in err
+
+
+def test_demo_port_picks_the_loopback_port():
+    import socket
+    with socket.socket() as probe:  # a port free now; the demo binds it a moment later
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code, out, err = run("demo", "--json", "--fast", "--port", str(port), timeout=60)
+    if "Address already in use" in err:
+        pytest.skip("the probed port was taken in between")
+    assert code == 0, err
+    start = json.loads(out.splitlines()[0])
+    assert start["endpoint"] == f"tcp://127.0.0.1:{port}"

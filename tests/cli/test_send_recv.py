@@ -188,11 +188,12 @@ DEEP = "[" * 60_000 + "]" * 60_000  # JSON nested past the limit of 128, within 
 
 
 COMMAND_LINE_ERRORS = {"message", "filter", "reply", "bogus_option", "novalue", "pattern", "udp", "not-a-port",
-                       "frobnicate"}
+                       "frobnicate", "test:0x0", "out.xyz"}
 
 
 @pytest.mark.parametrize("args, names", [
     (["send", "no-such-video.mp4"], "no-such-video.mp4"),
+    (["send", "7"], "camera '7'"),  # one line: OpenCV's own warnings about /dev/video7 stay quiet
     (["send", "test", "--message", DEEP], "message"),
     (["send", "test", "-o", "filter=" + DEEP], "filter"),
     (["recv", "-a", "127.0.0.1", "-p", "0", "--reply", DEEP], "reply"),

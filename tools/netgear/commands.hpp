@@ -2,13 +2,23 @@
 // The `netgear` subcommands. Each add_*_command registers its flags on the
 // app and returns what to run once the command line is parsed: the process's
 // exit code, or a netgear::Error / std::exception that main() turns into one
-// line on stderr and exit code 1.
+// line on stderr and exit code 1 (2 for UsageError and OptionError: a bad
+// command line).
 
 #include <functional>
 
 #include <CLI/CLI.hpp>
 
+#include "netgear/error.hpp"
+
 namespace netgear::tools {
+
+/// A flag or argument the user gave that cannot work as written (a test
+/// pattern of size 0, a video name without a known extension): exit code 2.
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
 
 struct Command {
   CLI::App* app = nullptr;

@@ -31,6 +31,7 @@ struct DemoArgs {
   bool jpeg = false;
   bool fast = false;
   bool json = false;
+  int port = 0;
 };
 
 // A 5 s, 640x480, 30 fps clip of the test pattern (MJPG in AVI: OpenCV's
@@ -87,7 +88,7 @@ int run_demo(const DemoArgs& a) {
   VideoSource source(video, source_options);
 
   const nlohmann::json options = a.jpeg ? nlohmann::json{{"jpeg_compression", true}} : nlohmann::json::object();
-  NetGear client("127.0.0.1", "0", "tcp", a.pattern, /*receive_mode=*/true, false, options);
+  NetGear client("127.0.0.1", std::to_string(a.port), "tcp", a.pattern, /*receive_mode=*/true, false, options);
   const std::string endpoint = client.receiver().endpoints().front();
   const std::string port = endpoint.substr(endpoint.rfind(':') + 1);
   const auto style = a.json ? StatusStyle::json : StatusStyle::lines;
@@ -159,6 +160,8 @@ Command add_demo_command(CLI::App& app) {
   cmd->add_flag("--jpeg", args->jpeg, "JPEG-compress the frames (TurboJPEG)");
   cmd->add_flag("--fast", args->fast, "as fast as possible instead of at the video's frame rate");
   cmd->add_flag("--json", args->json, "machine-readable output: one JSON object per line");
+  cmd->add_option("--port", args->port, "loopback port for the stream (default 0: any free port)")
+      ->check(CLI::Range(0, 65535));
   return {cmd, [args] { return run_demo(*args); }};
 }
 

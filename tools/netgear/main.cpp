@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <opencv2/core/utils/logger.hpp>
 
 #include "commands.hpp"
 #include "keys/keys_command.hpp"
@@ -12,6 +13,9 @@
 
 int main(int argc, char** argv) {
   using namespace netgear::tools;
+  // OpenCV's own warnings ("VIDEOIO(...): can't open camera by index") are not
+  // ours to print: the tool says what failed in its own words.
+  cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
   CLI::App app("netgear: real-time video frames over ZeroMQ, wire-compatible with vidgear's NetGear");
   app.require_subcommand(1);
   app.set_version_flag("--version", netgear::version());  // the library's, as netgear.__version__
@@ -52,6 +56,8 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     return fail(std::string(e.what()) + " (see --help)", 2);
+  } catch (const UsageError& e) {
+    return fail(e.what(), 2);
   } catch (const netgear::OptionError& e) {
     return fail(e.what(), 2);  // every option comes from this command line
   } catch (const std::exception& e) {

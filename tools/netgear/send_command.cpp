@@ -50,7 +50,14 @@ int run_send(const SendArgs& a) {
     source_options.test_fps = a.fps;               // the test pattern's own rate (0: flat out)
     if (a.fps > 0) source_options.max_fps = a.fps;  // any other source: a cap
   }
-  VideoSource source(a.source, source_options);
+  VideoSource source = [&] {
+    try {
+      return VideoSource(a.source, source_options);
+    } catch (const SourceError& e) {
+      if (a.source.rfind("test:", 0) == 0) throw UsageError(e.what());  // the spec as typed, not a device
+      throw;
+    }
+  }();
   const nlohmann::json message =
       a.message.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(a.message, nullptr, false);
   if (message.is_discarded()) throw OptionError("message", "--message must be JSON, e.g. '{\"camera\": 1}'");

@@ -9,6 +9,8 @@
 #include <opencv2/highgui.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+
+#include "commands.hpp"
 #include <opencv2/videoio.hpp>
 
 #include "netgear/error.hpp"
@@ -122,8 +124,8 @@ std::unique_ptr<FrameSink> open_video_sink(const std::string& path, double fps) 
   int fourcc = 0;
   if (ext == ".avi" || ext == ".mkv") fourcc = cv::VideoWriter::fourcc('M', 'J', 'P', 'G');
   else if (ext == ".mp4" || ext == ".m4v") fourcc = cv::VideoWriter::fourcc('m', 'p', '4', 'v');
-  else throw Error(fmt::format("cannot write video file '{}': use a .avi, .mp4 or .mkv name", path));
-  if (!(fps > 0)) throw Error(fmt::format("cannot write video file '{}': the frame rate must be > 0", path));
+  else throw UsageError(fmt::format("cannot write video file '{}': use a .avi, .mp4 or .mkv name", path));
+  if (!(fps > 0)) throw UsageError(fmt::format("cannot write video file '{}': the frame rate must be > 0", path));
   return std::make_unique<VideoSink>(path, fourcc, fps);
 }
 
