@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -36,6 +37,7 @@ struct RecvArgs {
   bool http_any_host = false;
   std::string reply;
   bool json = false;
+  bool keep_listening = false;
 };
 
 // "8080" (loopback only) or "HOST:8080"; port 0 = any free port.
@@ -76,6 +78,28 @@ std::string end_text(EndReason reason, bool interrupted_by_user) {
   return "stopped";
 }
 
+// The ports of bound endpoints ("tcp://0.0.0.0:5555" -> "5555").
+std::vector<std::string> ports_of(const std::vector<std::string>& endpoints) {
+  std::vector<std::string> ports;
+  for (const auto& endpoint : endpoints) ports.push_back(endpoint.substr(endpoint.rfind(':') + 1));
+  return ports;
+}
+
+// Binds again where the last stream was. ZeroMQ releases a closed listener
+// asynchronously, so the port may still be taken for a moment: retried for
+// up to 5 s (or until Ctrl+C).
+NetGear reopen(const StreamArgs& args) {
+  const auto deadline = steady_clock::now() + seconds(5);
+  while (true) {
+    try {
+      return open_stream(args, /*receive_mode=*/true);
+    } catch (const SetupError&) {
+      if (steady_clock::now() >= deadline || interrupted()) throw;
+      std::this_thread::sleep_for(milliseconds(20));
+    }
+  }
+}
+
 int run_recv(const RecvArgs& a) {
   install_interrupt_handlers();
   std::vector<std::unique_ptr<FrameSink>> sinks;
@@ -92,64 +116,79 @@ int run_recv(const RecvArgs& a) {
     check_json_depth(reply, "reply");  // before set_return_data's copy
   }
 
-  NetGear client = open_stream(a.stream, /*receive_mode=*/true);
-  Receiver& receiver = client.receiver();
-  if (!reply.is_null()) receiver.set_return_data(reply);
-  const auto pattern = to_string(receiver.settings().pattern);
-  if (a.json) {
-    nlohmann::json start = {{"event", "listening"}, {"side", "receiver"}, {"endpoints", receiver.endpoints()},
-                            {"pattern", pattern}};
-    if (viewer) start["http"] = viewer->url();
-    std::cout << start.dump() << std::endl;
-  } else {
-    std::cout << fmt::format("netgear recv: listening on {} ({})\n", fmt::join(receiver.endpoints(), ", "), pattern);
-    if (viewer) std::cout << "netgear recv: watch it at " << viewer->url() << "\n";
-    std::cout << std::flush;
-  }
-
-  StatusReporter status("receiver", a.json ? StatusStyle::json : StatusStyle::terminal);
-  std::string stopped_by;
-  std::uint64_t index = 0;
-  std::uint64_t unwritable = 0;  // frames some sink had to leave out (zero-size, too wide...)
-  while (stopped_by.empty()) {
-    if (interrupted()) break;
-    auto got = receiver.recv_for(milliseconds(100));
-    if (got) {
-      status.one_way_latency(*got);
-      const cv::Mat& frame = got->frame.mat();
-      bool skipped = false;
-      for (auto& sink : sinks) {
-        const Consumed result = consume_safely(*sink, frame, index);
-        if (result == Consumed::stop) stopped_by = "the window was closed ('q')";
-        skipped = skipped || result == Consumed::skipped;
-      }
-      if (skipped) ++unwritable;
-      if (viewer) viewer->publish(frame);
-      ++index;
-      if (a.frames > 0 && index >= a.frames) stopped_by = "--frames reached";
-    } else if (receiver.ended()) {
-      break;
+  StreamArgs stream_args = a.stream;
+  std::uint64_t index = 0;  // frames across every stream (--frames, --save-dir numbering)
+  for (int stream = 1;; ++stream) {
+    NetGear client = stream == 1 ? open_stream(stream_args, /*receive_mode=*/true) : reopen(stream_args);
+    Receiver& receiver = client.receiver();
+    if (!reply.is_null()) receiver.set_return_data(reply);
+    const auto pattern = to_string(receiver.settings().pattern);
+    if (a.json) {
+      nlohmann::json start = {{"event", "listening"}, {"side", "receiver"}, {"endpoints", receiver.endpoints()},
+                              {"pattern", pattern}};
+      if (a.keep_listening) start["stream"] = stream;
+      if (viewer) start["http"] = viewer->url();
+      std::cout << start.dump() << std::endl;
+    } else {
+      std::cout << fmt::format("netgear recv: {} on {} ({})\n", stream == 1 ? "listening" : "listening for the next sender",
+                               fmt::join(receiver.endpoints(), ", "), pattern);
+      if (viewer && stream == 1) std::cout << "netgear recv: watch it at " << viewer->url() << "\n";
+      std::cout << std::flush;
     }
-    status.update(counters_of(receiver.stats()));
-    if (viewer) viewer->set_stats(for_viewer(status.last()));
+
+    StatusReporter status("receiver", a.json ? StatusStyle::json : StatusStyle::terminal);
+    std::string stopped_by;
+    std::uint64_t unwritable = 0;  // frames some sink had to leave out (zero-size, too wide...)
+    while (stopped_by.empty()) {
+      if (interrupted()) break;
+      auto got = receiver.recv_for(milliseconds(100));
+      if (got) {
+        status.one_way_latency(*got);
+        const cv::Mat& frame = got->frame.mat();
+        bool skipped = false;
+        for (auto& sink : sinks) {
+          const Consumed result = consume_safely(*sink, frame, index);
+          if (result == Consumed::stop) stopped_by = "the window was closed ('q')";
+          skipped = skipped || result == Consumed::skipped;
+        }
+        if (skipped) ++unwritable;
+        if (viewer) viewer->publish(frame);
+        ++index;
+        if (a.frames > 0 && index >= a.frames) stopped_by = "--frames reached";
+      } else if (receiver.ended()) {
+        break;
+      }
+      status.update(counters_of(receiver.stats()));
+      if (viewer) viewer->set_stats(for_viewer(status.last()));
+    }
+    const EndReason reason = receiver.end_reason();
+    const bool by_user = interrupted() && reason == EndReason::none;
+    const ReceiverStats stats = receiver.stats();
+    const std::vector<std::string> bound = receiver.endpoints();
+    client.close();
+    const std::string end = stopped_by.empty() ? end_text(reason, by_user) : stopped_by;
+    nlohmann::json extra = {{"end", end}};
+    if (a.keep_listening) extra["stream"] = stream;
+    if (stats.rejected > 0) extra["rejected"] = stats.rejected;
+    if (stats.filtered > 0) extra["filtered"] = stats.filtered;
+    if (unwritable > 0) extra["unwritable"] = unwritable;
+    if (stats.idle_peer_warnings > 0) extra["idle_peer_warnings"] = stats.idle_peer_warnings;
+    const auto summary = status.finish(counters_of(stats), extra);
+    if (viewer) viewer->set_stats(for_viewer(summary));
+    // --keep-listening: a stream that ended on the sender's side (its
+    // termination, its silence, its disconnection) makes way for the next one.
+    const bool senders_side = reason == EndReason::terminated || reason == EndReason::timed_out ||
+                              reason == EndReason::senders_gone;
+    if (a.keep_listening && stopped_by.empty() && !by_user && senders_side) {
+      stream_args.ports = ports_of(bound);  // port 0 was resolved: the next sender finds the same one
+      continue;
+    }
+    if (reason == EndReason::timed_out || reason == EndReason::failed || reason == EndReason::senders_gone) {
+      std::cerr << "netgear recv: " << end << "\n";
+      return 1;
+    }
+    return 0;
   }
-  const EndReason reason = receiver.end_reason();
-  const bool by_user = interrupted() && reason == EndReason::none;
-  const ReceiverStats stats = receiver.stats();
-  client.close();
-  const std::string end = stopped_by.empty() ? end_text(reason, by_user) : stopped_by;
-  nlohmann::json extra = {{"end", end}};
-  if (stats.rejected > 0) extra["rejected"] = stats.rejected;
-  if (stats.filtered > 0) extra["filtered"] = stats.filtered;
-  if (unwritable > 0) extra["unwritable"] = unwritable;
-  if (stats.idle_peer_warnings > 0) extra["idle_peer_warnings"] = stats.idle_peer_warnings;
-  const auto summary = status.finish(counters_of(stats), extra);
-  if (viewer) viewer->set_stats(for_viewer(summary));
-  if (reason == EndReason::timed_out || reason == EndReason::failed || reason == EndReason::senders_gone) {
-    std::cerr << "netgear recv: " << end << "\n";
-    return 1;
-  }
-  return 0;
 }
 
 }  // namespace
@@ -174,6 +213,9 @@ Command add_recv_command(CLI::App& app) {
   cmd->add_option("-n,--frames", args->frames, "stop after this many frames");
   cmd->add_option("--reply", args->reply, "bidirectional_mode: JSON returned to the sender with every reply");
   cmd->add_flag("--json", args->json, "machine-readable output: one JSON object per line");
+  cmd->add_flag("--keep-listening", args->keep_listening,
+                "when a sender ends its stream (or goes silent or away), listen for the next one on the same "
+                "port(s), with a summary per stream, until Ctrl+C or --frames");
   return {cmd, [args] { return run_recv(*args); }};
 }
 
