@@ -109,12 +109,9 @@ int run_recv(const RecvArgs& a) {
   std::unique_ptr<MjpegServer> viewer = a.http.empty() ? nullptr
                                                           : open_viewer(a.http, {.allowed_hosts = a.http_allow_hosts,
                                                                                  .any_host = a.http_any_host});
-  nlohmann::json reply;
-  if (!a.reply.empty()) {
-    reply = nlohmann::json::parse(a.reply, nullptr, false);
-    if (reply.is_discarded()) throw OptionError("reply", "--reply must be JSON, e.g. '{\"seen\": true}'");
-    check_json_depth(reply, "reply");  // before set_return_data's copy
-  }
+  const nlohmann::json reply = a.reply.empty() ? nlohmann::json(nullptr) : json_or_text(a.reply, "reply");
+  if (!reply.is_null() && stream_options(a.stream).value("bidirectional_mode", false) != true)
+    throw OptionError("reply", "is only sent back in bidirectional mode: add -o bidirectional_mode=true (on both sides)");
 
   StreamArgs stream_args = a.stream;
   std::uint64_t index = 0;  // frames across every stream (--frames, --save-dir numbering)
@@ -138,12 +135,17 @@ int run_recv(const RecvArgs& a) {
 
     StatusReporter status("receiver", a.json ? StatusStyle::json : StatusStyle::terminal);
     std::string stopped_by;
+    nlohmann::json last_message;  // the sender's --message, shown when it changes
     std::uint64_t unwritable = 0;  // frames some sink had to leave out (zero-size, too wide...)
     while (stopped_by.empty()) {
       if (interrupted()) break;
       auto got = receiver.recv_for(milliseconds(100));
       if (got) {
         status.one_way_latency(*got);
+        if (!got->message.is_null() && got->message != last_message) {
+          last_message = got->message;
+          status.note("message", last_message);
+        }
         const cv::Mat& frame = got->frame.mat();
         bool skipped = false;
         for (auto& sink : sinks) {
@@ -169,6 +171,7 @@ int run_recv(const RecvArgs& a) {
     const std::string end = stopped_by.empty() ? end_text(reason, by_user) : stopped_by;
     nlohmann::json extra = {{"end", end}};
     if (a.keep_listening) extra["stream"] = stream;
+    if (!last_message.is_null()) extra["last_message"] = last_message;
     if (stats.rejected > 0) extra["rejected"] = stats.rejected;
     if (stats.filtered > 0) extra["filtered"] = stats.filtered;
     if (unwritable > 0) extra["unwritable"] = unwritable;
@@ -211,7 +214,8 @@ Command add_recv_command(CLI::App& app) {
   cmd->add_flag("--http-any-host", args->http_any_host,
                 "--http: answer whatever host name the browser used (turns the DNS-rebinding check off)");
   cmd->add_option("-n,--frames", args->frames, "stop after this many frames");
-  cmd->add_option("--reply", args->reply, "bidirectional_mode: JSON returned to the sender with every reply");
+  cmd->add_option("--reply", args->reply,
+                  "with -o bidirectional_mode=true: data returned to the sender with every reply (JSON, else a string)");
   cmd->add_flag("--json", args->json, "machine-readable output: one JSON object per line");
   cmd->add_flag("--keep-listening", args->keep_listening,
                 "when a sender ends its stream (or goes silent or away), listen for the next one on the same "

@@ -1,6 +1,7 @@
 // `netgear send`: streams a video source to a receiver until the source ends,
 // --frames/--seconds are reached or Ctrl+C; then sends the termination so the
 // receiver sees the end of the stream.
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -58,10 +59,7 @@ int run_send(const SendArgs& a) {
       throw;
     }
   }();
-  const nlohmann::json message =
-      a.message.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(a.message, nullptr, false);
-  if (message.is_discarded()) throw OptionError("message", "--message must be JSON, e.g. '{\"camera\": 1}'");
-  check_json_depth(message, "message");
+  const nlohmann::json message = a.message.empty() ? nlohmann::json(nullptr) : json_or_text(a.message, "message");
 
   NetGear server = open_stream(a.stream, /*receive_mode=*/false);
   Sender& sender = server.sender();
@@ -71,8 +69,16 @@ int run_send(const SendArgs& a) {
                                 {"endpoints", sender.endpoints()}, {"pattern", pattern}}.dump()
               << std::endl;
   } else {
-    std::cout << fmt::format("netgear send: {} -> {} ({})\n", a.source, fmt::join(sender.endpoints(), ", "), pattern)
-              << std::flush;
+    std::cout << fmt::format("netgear send: {} -> {} ({})\n", a.source, fmt::join(sender.endpoints(), ", "), pattern);
+    const Options& o = sender.settings().options;
+    if (sender.settings().pattern == Pattern::pub_sub) {
+      if (a.wait <= 0) std::cout << "netgear send: publishing; frames sent before a receiver subscribes reach nobody (--wait N)\n";
+    } else if (o.max_retries >= 0) {
+      const double give_up_s = o.request_timeout.count() / 1000.0 * std::max(1, o.max_retries);
+      std::cout << fmt::format("netgear send: waiting for the receiver's replies (gives up after {:g} s without one)\n",
+                               give_up_s);
+    }
+    std::cout << std::flush;
   }
   if (a.wait > 0 && !wait_for_receivers(sender, a.wait) && !interrupted())
     throw PeerLostError(fmt::format("no receiver subscribed within {} s (--wait)", a.wait));
@@ -80,6 +86,8 @@ int run_send(const SendArgs& a) {
   StatusReporter status("sender", a.json ? StatusStyle::json : StatusStyle::terminal);
   const auto start = steady_clock::now();
   std::string end = "the source ended";
+  const bool bidirectional = sender.settings().options.bidirectional_mode;
+  nlohmann::json last_reply;
   source.start();
   while (true) {
     if (interrupted()) { end = "interrupted (Ctrl+C)"; break; }
@@ -93,6 +101,10 @@ int run_send(const SendArgs& a) {
     }
     const auto sent_at = steady_clock::now();
     const SendResult result = sender.send(*frame, message);
+    if (bidirectional && !result.reply.is_null() && result.reply != last_reply) {  // the receiver's --reply
+      last_reply = result.reply;
+      status.note("reply", last_reply);
+    }
     if (result.status == SendStatus::delivered)
       status.latency(duration<double, std::milli>(steady_clock::now() - sent_at).count());
     status.update(counters_of(sender.stats()));
@@ -104,7 +116,8 @@ int run_send(const SendArgs& a) {
   const auto ack = sender.termination_reply();
   status.finish(counters_of(stats), {{"end", end},
                                      {"replies", stats.replies},
-                                     {"termination_reply", ack ? nlohmann::json(*ack) : nlohmann::json(nullptr)}});
+                                     {"termination_reply", ack ? nlohmann::json(*ack) : nlohmann::json(nullptr)},
+                                     {"last_reply", last_reply}});
   return 0;
 }
 
@@ -126,7 +139,7 @@ Command add_send_command(CLI::App& app) {
   cmd->add_flag("--loop", args->loop, "start the file again at its end");
   cmd->add_option("--wait", args->wait, "PUB/SUB: wait up to this many seconds for a receiver before streaming")
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--message", args->message, "JSON sent with every frame, e.g. '{\"camera\": 1}'");
+  cmd->add_option("--message", args->message, "data sent with every frame: JSON, e.g. '{\"camera\": 1}', else a string (as -o values)");
   cmd->add_flag("--json", args->json, "machine-readable output: one JSON object per line");
   return {cmd, [args] { return run_send(*args); }};
 }

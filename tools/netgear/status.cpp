@@ -128,13 +128,17 @@ std::string format_status_line(const std::string& side, const nlohmann::json& s)
   } else {
     line += fmt::format("  bad {}  queue {}", s["bad"].get<std::uint64_t>(), s["queued"].get<std::uint64_t>());
   }
+  // Say what an idle side waits for, rather than a row of zeros.
+  if (s["frames"].get<std::uint64_t>() == 0) line += side == "sender" ? "  (waiting for a receiver)" : "  (waiting for a sender)";
   return line;
 }
 
 void StatusReporter::print_status(const nlohmann::json& s) {
   switch (style_) {
     case StatusStyle::terminal:
+      // Off a terminal (a log, a pipe): one line per period on stdout, as `demo` prints them.
       if (live_) std::cerr << "\r\033[K" << format_status_line(side_, s) << std::flush;
+      else std::cout << format_status_line(side_, s) << std::endl;
       break;
     case StatusStyle::lines:
       std::cout << format_status_line(side_, s) << std::endl;
@@ -145,6 +149,20 @@ void StatusReporter::print_status(const nlohmann::json& s) {
     case StatusStyle::quiet:
       break;
   }
+}
+
+void StatusReporter::note(const std::string& what, const nlohmann::json& value) {
+  constexpr std::size_t kShown = 200;
+  if (style_ == StatusStyle::json) {
+    std::cout << nlohmann::json{{"event", "data"}, {"side", side_}, {what, value}}.dump() << std::endl;
+    return;
+  }
+  if (style_ == StatusStyle::quiet) return;
+  std::string text = value.dump(-1, ' ', /*ensure_ascii=*/true, nlohmann::json::error_handler_t::replace);
+  if (text.size() > kShown) text = fmt::format("{}... ({} bytes)", text.substr(0, kShown), text.size());
+  const std::string line = fmt::format("{}: {} {}", side_, what, text);
+  if (live_) std::cerr << "\r\033[K" << line << "\n" << std::flush;
+  else std::cout << line << std::endl;
 }
 
 void StatusReporter::track_stream(const Counters& now, Clock::time_point at) {

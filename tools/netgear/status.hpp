@@ -68,6 +68,12 @@ class StatusReporter {
   void one_way_latency(const Received& got);
   /// Prints a status if a period has passed since the last one. Cheap otherwise.
   void update(const Counters& now);
+  /// Shows data that rode with the frames (the sender's message, the
+  /// receiver's reply) as `what`: a {"event": "data"} line in JSON style,
+  /// else a line "<side>: <what> <JSON>" (cut to 200 characters, non-ASCII
+  /// and control characters escaped: it comes from the peer). Call it when
+  /// the value changes, not per frame.
+  void note(const std::string& what, const nlohmann::json& value);
   /// The latest status object (also what the browser viewer shows).
   [[nodiscard]] const nlohmann::json& last() const noexcept { return last_; }
   /// The whole-run summary object, with `extra` merged in; printed as text (a

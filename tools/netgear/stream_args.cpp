@@ -28,6 +28,13 @@ void add_stream_flags(CLI::App& cmd, StreamArgs& args, bool receiver) {
   cmd.add_flag("-v,--verbose", args.verbose, "netgear's log lines (vidgear's logging=True)");
 }
 
+nlohmann::json json_or_text(const std::string& text, const std::string& key) {
+  auto value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) return text;
+  check_json_depth(value, key);  // before a copy (a copy recurses per level)
+  return value;
+}
+
 nlohmann::json stream_options(const StreamArgs& args) {
   nlohmann::json options = nlohmann::json::object();
   for (const auto& item : args.options) {
@@ -35,9 +42,7 @@ nlohmann::json stream_options(const StreamArgs& args) {
     if (eq == std::string::npos || eq == 0)
       throw OptionError(item, "expected KEY=VALUE after -o/--option, e.g. -o request_timeout=2");
     const std::string key = item.substr(0, eq), text = item.substr(eq + 1);
-    auto value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    check_json_depth(value, key);  // before the copy below (a copy recurses per level)
-    options[key] = value.is_discarded() ? nlohmann::json(text) : value;
+    options[key] = json_or_text(text, key);
   }
   if (args.jpeg) options["jpeg_compression"] = true;
   if (args.jpeg_quality != 0) {

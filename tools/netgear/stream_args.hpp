@@ -34,6 +34,11 @@ void add_stream_flags(CLI::App& cmd, StreamArgs& args, bool receiver);
 /// KEY=VALUE without '='.
 nlohmann::json stream_options(const StreamArgs& args);
 
+/// A flag's value as -o reads it: JSON when it parses as JSON, else the text
+/// as a string ("hello" -> "hello", "3" -> 3). Throws OptionError naming `key`
+/// for JSON nested deeper than max_json_depth.
+nlohmann::json json_or_text(const std::string& text, const std::string& key);
+
 /// Builds the NetGear. Throws OptionError / SetupError as NetGear does.
 NetGear open_stream(const StreamArgs& args, bool receive_mode);
 
