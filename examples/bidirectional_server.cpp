@@ -12,14 +12,14 @@
 #include <nlohmann/json.hpp>
 
 #include "netgear/netgear.hpp"
-#include "netgear/video_source.hpp"
+#include "example_source.hpp"
 
 int main(int argc, char** argv) try {
-  const std::string source = argc > 1 ? argv[1] : "test.mp4";
+  const std::string source = argc > 1 ? argv[1] : "the default source";
   const std::string address = argc > 2 ? argv[2] : "localhost";
   const std::string port = argc > 3 ? argv[3] : "5555";
 
-  netgear::VideoSource stream(source);
+  netgear::VideoSource stream = example_source(argc, argv);
   stream.start();
   netgear::NetGear server(address, port, "tcp", 0, /*receive_mode=*/false, /*logging=*/false,
                           nlohmann::json{{"bidirectional_mode", true}});

@@ -17,14 +17,14 @@
 #include <nlohmann/json.hpp>
 
 #include "netgear/netgear.hpp"
-#include "netgear/video_source.hpp"
+#include "example_source.hpp"
 
 namespace {
 std::atomic<bool> interrupted{false};
 }  // namespace
 
 int main(int argc, char** argv) try {
-  const std::string source = argc > 1 ? argv[1] : "test.mp4";
+  const std::string source = argc > 1 ? argv[1] : "the default source";
   const std::string address = argc > 2 ? argv[2] : "127.0.0.1";  // the client's IP
   const std::string port = argc > 3 ? argv[3] : "5454";
   const std::string protocol = argc > 4 ? argv[4] : "tcp";
@@ -33,7 +33,7 @@ int main(int argc, char** argv) try {
   // vidgear: options = {"flag": 0, "copy": False, "track": False}
   const nlohmann::json options = {{"flag", 0}, {"copy", false}, {"track", false}};
 
-  netgear::VideoSource stream(source);
+  netgear::VideoSource stream = example_source(argc, argv);
   stream.start();
   netgear::NetGear server(address, port, protocol, pattern, /*receive_mode=*/false, /*logging=*/true, options);
   std::signal(SIGINT, [](int) { interrupted = true; });  // vidgear: except KeyboardInterrupt: break

@@ -60,3 +60,23 @@ def test_bidirectional_pair_exchanges_messages(clip):
                               ["netgear_example_bidirectional_server", clip, "127.0.0.1", port])
     assert "server got:" in server and "Hi, I am a Client here." in server
     assert "server says" in client and "stream ended" in client
+
+
+
+def test_bare_minimum_pair_runs_headless_without_a_video_on_a_port_of_its_own(tmp_path):
+    """The first-run case: no test.mp4 (the server streams 150 frames of the test pattern), no
+    display (the client counts), and a port given on the command line instead of 5555."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    client = subprocess.Popen([os.path.join(EXAMPLES, "netgear_example_client"), port], env=env, cwd=tmp_path,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        server = subprocess.run([os.path.join(EXAMPLES, "netgear_example_server"), "", port], env=env,
+                                cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        client_out, _ = client.communicate(timeout=30)
+    finally:
+        client.kill()
+    assert server.returncode == 0, server.stderr
+    assert "no test.mp4 here" in server.stderr
+    assert client.returncode == 0, client_out
+    assert "client: 150 frames, stream ended" in client_out
