@@ -10,8 +10,11 @@ SenderSocket::SenderSocket(zmq::context_t& ctx, Pattern pattern, std::vector<std
 
 void SenderSocket::open() {
   socket_ = transport::open_sender_socket(ctx_, pattern_, tuning_);
-  // Before connecting: a handshake that fails at once is not missed.
-  if (tuning_.curve.on()) monitor_.emplace(ctx_, socket_);
+  // Before connecting: a handshake that fails at once is not missed. A plain
+  // sender is watched too, so one refused by a secure receiver can say why
+  // (inproc has no handshake to fail).
+  const bool handshakes = tuning_.curve.on() || endpoints_.empty() || !endpoints_.front().starts_with("inproc://");
+  if (handshakes) monitor_.emplace(ctx_, socket_);
   transport::connect_all(socket_, endpoints_);
 }
 
@@ -37,6 +40,9 @@ std::string SenderSocket::handshake_trouble() {
   if (!monitor_) return {};
   while (auto f = monitor_->failure()) last_failure_ = f;
   if (!last_failure_) return {};
+  if (!tuning_.curve.on())
+    return "; the receiver is in secure mode (CURVE) and this sender is not: give it the same secure_mode "
+           "and the receiver's public key (" + last_failure_->reason + ")";
   if (last_failure_->auth)
     return "; the receiver refused this sender's CURVE key (IronHouse: is this sender's public_keys/client.key "
            "in the receiver's public_keys? is its address allowed?)";

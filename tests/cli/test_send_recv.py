@@ -149,6 +149,18 @@ def test_jpeg_and_secure_mode_through_the_cli(netgear, tmp_path):
     assert got["bytes"] == sent["bytes"], "both sides count the bytes on the wire"
 
 
+def test_a_plain_sender_refused_by_a_secure_receiver_is_told_why(netgear, tmp_path):
+    assert run("keys", "generate", "--location", str(tmp_path))[0] == 0
+    receiver = netgear(*RECV, "--secure", "1", "--cert-dir", str(tmp_path))
+    port = receiver_port(receiver.read_event("listening"))
+    code, _, err = run("send", "test:64x48", "-a", "127.0.0.1", "-p", port, "--frames", "3",
+                       "-o", "request_timeout=1", "-o", "max_retries=1", timeout=30)
+    assert code == 1, err
+    assert "the receiver is in secure mode (CURVE) and this sender is not" in err, err
+    receiver.interrupt()
+    receiver.finish()
+
+
 def test_bidirectional_mode_through_the_cli(netgear):
     bi = ["-o", "bidirectional_mode=true"]
     receiver, sender = start_pair(netgear, [*bi, "--reply", '{"seen": true}'],
