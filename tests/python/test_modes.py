@@ -253,15 +253,6 @@ def test_force_terminate_close_does_not_wait_for_an_absent_receiver(receiver):
     assert time.monotonic() - started < 1.0
 
 
-def test_logging_true_writes_netgears_log_lines(receiver, capfd):
-    client, port = receiver(logging=True)
-    with netgear.NetGear(address="127.0.0.1", port=port, logging=True, request_timeout=WAIT) as server:
-        server.send(frame(0))
-    client.recv()
-    err = capfd.readouterr().err
-    assert "netgear" in err.lower()
-
-
 def test_block_paces_the_sender_and_loses_nothing(receiver, sender):
     client, port = receiver(pattern=1, queue_size=2)
     server = sender(port, pattern=1, request_timeout=20)
