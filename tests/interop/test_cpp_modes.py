@@ -301,3 +301,43 @@ def test_cpp_multiserver_waits_for_every_server(spawn):
     ports = [f["port"] for f in frames]
     assert result.summary == {"frames": len(frames), "terminated": True}, result.describe()
     assert ports[-1] == "B" and "A" in ports, ports
+
+
+# ---------------------------------------------------------------- multi-server + bidirectional
+
+
+def test_vidgear_03_multiserver_bidirectional_send_to_cpp(spawn):
+    """vidgear 0.3 allows bidirectional mode with multi-server (0.1 switches it off): the C++
+    receiver gets (port, message, frame) and the 0.3 sender gets the return data back."""
+    recv_argv = cpp_peer_argv("recv", 1, bind="tcp://127.0.0.1", timeout=PEER_TIMEOUT, expect=FRAMES,
+                              options={"multiserver_mode": True, "bidirectional_mode": True},
+                              return_data={"ok": 1})
+    recv, send, label = exchange(
+        spawn, recv_argv,
+        lambda endpoint, port: python_peer_argv("send", "0.3", 1, endpoint=endpoint, frames=FRAMES,
+                                                dtype="uint8", shape=SMALL, message="m",
+                                                timeout=PEER_TIMEOUT, multiserver=True,
+                                                port_label=port, bidirectional=True),
+        "cpp-recv", "vidgear-send")
+    assert_clean_exit(recv, send)
+    assert_received(recv, 1, FRAMES)
+    assert all((f["port"], f["message"]) == (label, "m") for f in recv.frames), recv.describe()
+    assert send.summary["replies"][:FRAMES] == [{"ok": 1}] * FRAMES, send.describe()
+
+
+def test_cpp_multiserver_bidirectional_send_to_vidgear_03(spawn):
+    """And the other way: a C++ multi-server sender in bidirectional mode into a vidgear 0.3
+    multi-server receiver gets that receiver's return data."""
+    recv_argv = python_peer_argv("recv", "0.3", 1, timeout=PEER_TIMEOUT, dtype="uint8", shape=SMALL,
+                                 expect=FRAMES, multiserver=True, bidirectional=True,
+                                 return_data={"seen": True})
+    recv, send, label = exchange(
+        spawn, recv_argv,
+        lambda endpoint, _: cpp_peer_argv("send", 1, endpoint=endpoint, frames=FRAMES, dtype="uint8",
+                                          shape=SMALL, timeout=PEER_TIMEOUT,
+                                          options={"multiserver_mode": True, "bidirectional_mode": True}),
+        "vidgear-recv", "cpp-send")
+    assert_clean_exit(recv, send)
+    assert_received(recv, 1, FRAMES)
+    assert all(f["port"] == label for f in recv.frames), recv.describe()
+    assert send.summary["replies"][:FRAMES] == [{"seen": True}] * FRAMES, send.describe()
