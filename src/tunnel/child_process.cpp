@@ -1,6 +1,7 @@
 #include "tunnel/child_process.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -105,13 +106,18 @@ ChildProcess::ChildProcess(const std::string& program, const std::vector<std::st
   auto argv = c_strings(argv_strings);
   auto envp = c_strings(env);
 
+  if (pipe2(stop_pipe_, O_CLOEXEC) != 0) throw_errno("pipe2");
   int err_pipe[2];
-  if (pipe2(err_pipe, O_CLOEXEC) != 0) throw_errno("pipe2");
+  if (pipe2(err_pipe, O_CLOEXEC) != 0) {
+    close_stop_pipe();
+    throw_errno("pipe2");
+  }
   const int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
   if (devnull < 0) {
     const int e = errno;
     close(err_pipe[0]);
     close(err_pipe[1]);
+    close_stop_pipe();
     throw std::system_error(e, std::generic_category(), "open /dev/null");
   }
   const pid_t parent = getpid();
@@ -126,14 +132,23 @@ ChildProcess::ChildProcess(const std::string& program, const std::vector<std::st
   close(err_pipe[1]);
   if (pid_ < 0) {
     close(err_pipe[0]);
+    close_stop_pipe();
     throw std::system_error(fork_errno, std::generic_category(), "fork");
   }
   reader_ = std::thread([this, fd = err_pipe[0]] { read_stderr(fd); });
 }
 
+// Reads until the child's stderr closes or stop() says so: a grandchild may
+// hold the pipe open after the child has gone.
 void ChildProcess::read_stderr(int fd) {
   char buf[1024];
   for (;;) {
+    pollfd fds[2] = {{.fd = fd, .events = POLLIN, .revents = 0}, {.fd = stop_pipe_[0], .events = POLLIN, .revents = 0}};
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (fds[1].revents != 0 && fds[0].revents == 0) break;
     const ssize_t n = read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
@@ -194,7 +209,23 @@ void ChildProcess::stop(std::chrono::milliseconds grace) noexcept {
       reap(0);
     }
   }
-  if (reader_.joinable()) reader_.join();
+  if (reader_.joinable()) {
+    // The child is gone; what its stderr still holds is read first.
+    {
+      std::unique_lock lock(mutex_);
+      changed_.wait_for(lock, std::chrono::milliseconds(100), [this] { return stderr_closed_; });
+    }
+    (void)!write(stop_pipe_[1], "x", 1);
+    reader_.join();
+  }
+  close_stop_pipe();
+}
+
+void ChildProcess::close_stop_pipe() noexcept {
+  for (int& fd : stop_pipe_) {
+    if (fd >= 0) close(fd);
+    fd = -1;
+  }
 }
 
 std::string find_program(const std::string& name) {

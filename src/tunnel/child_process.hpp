@@ -53,9 +53,11 @@ class ChildProcess {
  private:
   void read_stderr(int fd);
   bool reap(int options);  // waitpid; true once reaped
+  void close_stop_pipe() noexcept;
 
   pid_t pid_ = -1;
   std::optional<int> code_;
+  int stop_pipe_[2] = {-1, -1};  // written by stop(): the reader ends even if a grandchild holds stderr
   std::thread reader_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;  // stderr closed: the child is exiting

@@ -67,11 +67,11 @@ bool local_port_taken(std::string_view err) {
 
 std::string diagnose(std::string_view err) {
   static const std::array<std::pair<std::string_view, std::string_view>, 9> known = {{
+      {"REMOTE HOST IDENTIFICATION HAS CHANGED",
+       "the SSH server's host key differs from the one in known_hosts: this may be an attack; check the key"},
       {"Host key verification failed",
        "the SSH server's host key is not in known_hosts (or has changed): check its fingerprint, then add it "
        "(ssh-keyscan -p PORT HOST >> ~/.ssh/known_hosts) or point ssh_tunnel_known_hosts at a file that holds it"},
-      {"REMOTE HOST IDENTIFICATION HAS CHANGED",
-       "the SSH server's host key differs from the one in known_hosts: this may be an attack; check the key"},
       {"Permission denied", "the SSH server refused the login: wrong user, key (ssh_tunnel_keyfile) or password "
                             "(ssh_tunnel_pwd)"},
       {"Too many authentication failures", "the SSH server refused the login: too many keys tried; give "
