@@ -151,7 +151,14 @@ void TestSshd::stop() {
   std::vector<int> family{sshd_->pid()};
   for (std::size_t i = 0; i < family.size(); ++i)
     for (int child : children_of(family[i])) family.push_back(child);
-  for (std::size_t i = 1; i < family.size(); ++i) kill(family[i], SIGKILL);
+  // Deepest first, each reaped by its (still living) parent before the
+  // parent goes: none is left a zombie for an init that may not reap.
+  for (std::size_t i = family.size(); i-- > 1;) {
+    kill(family[i], SIGKILL);
+    const auto deadline = Clock::now() + std::chrono::seconds(2);
+    while (fs::exists("/proc/" + std::to_string(family[i])) && Clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
   sshd_->stop();
 }
 
