@@ -169,7 +169,10 @@ struct Sender::Impl {
       log->error("sender: close: {}", e.what());
     }
     channel->close(bound);  // ZeroMQ may go on pushing the termination out
-    if (tunnel) tunnel->stop();  // after the socket that used it: no ssh is left behind
+    if (tunnel) {  // after the socket that used it: its last bytes pass, then no ssh is left behind
+      tunnel->drain(std::max(deadline, Clock::now() + Milliseconds(50)));
+      tunnel->stop();
+    }
     lifecycle.advance(SenderState::closing, SenderState::closed);
     log->info("sender: closed after {} frames", counters.frames_sent.load());
   }

@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include "netgear/error.hpp"
 #include "wire/peer_text.hpp"
@@ -41,27 +43,50 @@ int free_local_port() {
   return ntohs(addr.sin_port);
 }
 
-// Whether process `pid` listens on 127.0.0.1:port: the LISTEN entry of
-// /proc/net/tcp, whose socket inode is one of the process's descriptors. ssh
-// tells no one when its forward is up; it listens only after logging in.
-bool listens(pid_t pid, int port) {
-  char local[32];
-  std::snprintf(local, sizeof local, "0100007F:%04X", port);
+// The IPv4 TCP sockets on 127.0.0.1:port, local or remote end, from
+// /proc/net/tcp: their state (hex, as the kernel writes it: 0A = LISTEN,
+// 06 = TIME_WAIT) and socket inode.
+struct TcpEntry {
+  std::string state, inode;
+  bool local;  // 127.0.0.1:port is the local end
+};
+std::vector<TcpEntry> tcp_entries(int port) {
+  char wanted[32];
+  std::snprintf(wanted, sizeof wanted, "0100007F:%04X", port);
+  std::vector<TcpEntry> out;
   std::ifstream tcp("/proc/net/tcp");
   std::string line;
   std::getline(tcp, line);  // the column names
   while (std::getline(tcp, line)) {
     std::istringstream in(line);
-    std::string slot, local_addr, remote, state, queues, timer, retransmits, uid, timeout, inode;
-    in >> slot >> local_addr >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >> inode;
-    if (local_addr != local || state != "0A") continue;
-    const std::string wanted = "socket:[" + inode + "]";
+    std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+    in >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >> inode;
+    if (local == wanted || remote == wanted) out.push_back({state, inode, local == wanted});
+  }
+  return out;
+}
+
+// Whether process `pid` listens on 127.0.0.1:port: a LISTEN entry whose
+// socket is one of the process's descriptors. ssh tells no one when its
+// forward is up; it listens only after logging in.
+bool listens(pid_t pid, int port) {
+  for (const auto& e : tcp_entries(port)) {
+    if (!e.local || e.state != "0A") continue;
+    const std::string wanted = "socket:[" + e.inode + "]";
     std::error_code ec;
     for (const auto& fd : fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
       std::error_code link_ec;
       if (fs::read_symlink(fd.path(), link_ec).string() == wanted) return true;
     }
   }
+  return false;
+}
+
+// Whether a connection through the tunnel's local port is still open (any
+// state but LISTEN and TIME_WAIT, which no process holds).
+bool forwarding(int port) {
+  for (const auto& e : tcp_entries(port))
+    if (e.state != "0A" && e.state != "06") return true;
   return false;
 }
 
@@ -189,6 +214,15 @@ std::string SshTunnel::failure() {
   return "netgear: ssh_tunnel_mode: the SSH tunnel through " + server() + " failed" +
          (meaning.empty() ? "" : ": " + meaning) + " (ssh exited with " + (code ? std::to_string(*code) : "?") +
          (said.empty() ? "" : "; ssh said: " + said) + ")";
+}
+
+void SshTunnel::drain(std::chrono::steady_clock::time_point deadline) noexcept {
+  try {
+    while (alive() && forwarding(local_port_) && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  } catch (const std::exception&) {
+    // /proc unreadable: nothing to wait on
+  }
 }
 
 void SshTunnel::stop() noexcept {

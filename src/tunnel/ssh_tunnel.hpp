@@ -51,6 +51,13 @@ class SshTunnel {
   /// Once ssh has exited: why, in the words of the constructor's errors.
   [[nodiscard]] std::string failure();
 
+  /// Once the socket that used the tunnel is closed: waits (up to
+  /// `deadline`) until every connection through it has closed, so that what
+  /// ZeroMQ flushed on closing (the termination message) has passed through
+  /// ssh; ssh, stopped earlier, would drop it. ssh closes its end of a
+  /// forwarded connection only once the far end closed too. Never throws.
+  void drain(std::chrono::steady_clock::time_point deadline) noexcept;
+
   /// Stops ssh (SIGTERM, then SIGKILL) and reaps it; removes the password
   /// helper. Idempotent; never throws.
   void stop() noexcept;

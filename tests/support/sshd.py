@@ -119,6 +119,26 @@ class Sshd:
         return dict(ssh_tunnel_mode=self.target, ssh_tunnel_keyfile=self.path("user_key"),
                     ssh_tunnel_known_hosts=self.path("known_hosts"))
 
+    def ssh_wrapper_dir(self):
+        """A folder holding an `ssh` that runs the real one against this server's known_hosts,
+        without config files or prompts: put it first on PATH for a program that runs plain
+        `ssh` itself (pyzmq's tunnel, as vidgear uses it) and reads ~/.ssh/known_hosts.
+
+        It also ignores SIGHUP: pyzmq runs `ssh -f` under pexpect, and when that ssh forks into the
+        background and its parent (the pty's session leader) exits, the kernel hangs up the pty's
+        foreground group, which the child is still in until it calls setsid(): about half the
+        tunnels die at once (sshd logs "Broken pipe"). That race is pyzmq's, vidgear users meet it
+        too; ignoring SIGHUP lets the test check the wire instead."""
+        folder = self.dir / "bin"
+        folder.mkdir(exist_ok=True)
+        wrapper = folder / "ssh"
+        wrapper.write_text("#!/bin/sh\ntrap '' HUP\n"
+                           f"exec {_program('ssh')} -F none -o BatchMode=yes "
+                           f"-o StrictHostKeyChecking=yes -o UserKnownHostsFile={self.path('known_hosts')} "
+                           '"$@"\n')
+        wrapper.chmod(0o700)
+        return str(folder)
+
     def log(self):
         try:
             return (self.dir / "sshd.log").read_text(errors="replace")
