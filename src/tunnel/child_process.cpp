@@ -171,6 +171,10 @@ bool ChildProcess::reap(int options) {
   pid_t r;
   do r = waitpid(pid_, &status, options);
   while (r < 0 && errno == EINTR);
+  if (r < 0 && errno == ECHILD) {  // reaped by someone else (waitpid(-1) elsewhere): gone, and
+    code_ = -1;                    // its pid may be reused, so it must never be signalled again
+    return true;
+  }
   if (r != pid_) return false;
   code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return true;

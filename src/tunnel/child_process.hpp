@@ -40,7 +40,8 @@ class ChildProcess {
   /// Waits until the child has exited or `deadline` passed, whichever comes
   /// first; true if it has exited (it is then reaped).
   bool wait_exit(std::chrono::steady_clock::time_point deadline);
-  /// The exit status, once exited: the exit code, or 128 + signal.
+  /// The exit status, once exited: the exit code, or 128 + signal; -1 when
+  /// someone else reaped it.
   [[nodiscard]] std::optional<int> exit_code();
 
   /// The last stderr_kept bytes the child wrote to stderr, as it wrote them.

@@ -2,6 +2,7 @@
 ssh_tunnel_pwd) plus ssh_tunnel_known_hosts, against a real sshd on 127.0.0.1 that each test
 starts with generated keys (tests/support/sshd.py)."""
 import os
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -115,3 +116,30 @@ def test_option_errors(options, key, text):
     assert isinstance(error.value, ValueError)
     assert f"'{key}'" in str(error.value) and text in str(error.value), str(error.value)
     assert ssh_children() == []
+
+
+CLI = os.environ.get("NETGEAR_CLI")
+
+
+@pytest.mark.skipif(not CLI, reason="NETGEAR_CLI is not set")
+def test_the_tool_sends_through_the_tunnel(sshd, receiver):
+    client, port = receiver()
+    options = []
+    for key, value in sshd.tunnel_options().items():
+        options += ["-o", f"{key}={value}"]
+    done = subprocess.run([CLI, "send", "test:64x48", "-n", "3", "-a", "127.0.0.1", "-p", str(port),
+                           *options], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    frames = []
+    while (array := client.recv()) is not None:
+        frames.append(array)
+    assert len(frames) == 3 and frames[0].shape == (48, 64, 3)
+    assert ssh_children() == []
+
+
+@pytest.mark.skipif(not CLI, reason="NETGEAR_CLI is not set")
+def test_the_tool_refuses_a_target_that_would_be_an_ssh_option():
+    done = subprocess.run([CLI, "send", "test", "-n", "1", "-o", "ssh_tunnel_mode=-oProxyCommand=sh"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, (done.returncode, done.stderr)
+    assert "ssh_tunnel_mode" in done.stderr and "cannot start with '-'" in done.stderr, done.stderr
