@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -179,7 +180,11 @@ SshTunnel::SshTunnel(const Options& options, const std::string& remote_host, int
 
 bool SshTunnel::start(int attempt) {
   local_port_ = free_local_port();
-  child_ = std::make_unique<ChildProcess>(program_, ssh_arguments(spec_, local_port_), env_);
+  try {
+    child_ = std::make_unique<ChildProcess>(program_, ssh_arguments(spec_, local_port_), env_);
+  } catch (const std::system_error& e) {
+    throw SetupError("netgear: ssh_tunnel_mode: cannot start " + program_ + ": " + e.what());
+  }
   const auto deadline = std::chrono::steady_clock::now() + ready_timeout;
   for (;;) {
     // Wakes at once when ssh exits; else looks for its listener every 25 ms.
