@@ -8,8 +8,9 @@
 // destructor: ssh never outlives the tunnel object (nor, see
 // child_process.hpp, this process).
 //
-// Thread-safety: alive() and failure() from any thread; stop() once the
-// socket that uses the tunnel is closed.
+// Not thread-safe: the Sender calls it under its I/O lock (alive() and
+// failure() from a send(), drain() and stop() from close(), once the socket
+// that uses the tunnel is closed).
 
 #include <chrono>
 #include <memory>
