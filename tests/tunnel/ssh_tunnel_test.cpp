@@ -137,7 +137,7 @@ TEST(SshTunnel, ServerDeathIsALostPeer) {
   TestSshd sshd;
   Receiver receiver(receiver_settings(Protocol::tcp, Pattern::req_rep));
   auto o = sshd.tunnel_options();
-  o.request_timeout = 300ms;
+  o.request_timeout = 2s;  // generous: the first frame opens the forwarded connection (slow under TSan)
   o.max_retries = 2;
   Sender sender(tunnel_sender(receiver, Pattern::req_rep, o));
   ASSERT_EQ(sender.send(pattern_frame({8, 8}, Dtype::uint8, 0)).status, SendStatus::delivered);
