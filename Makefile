@@ -63,13 +63,13 @@ bench: build
 ASAN_DIR ?= build-asan
 TSAN_DIR ?= build-tsan
 ASAN_LABELS ?= unit|integration|transport|fuzz
-TSAN_LABELS ?= unit|integration|transport
+TSAN_LABELS ?= unit|integration|transport|tunnel
 # Only the test binaries those labels run: unit, transport and integration
 # tests, plus, for ASan, the fuzz corpus replays (fuzz/<name>.cpp -> <name>_replay).
 SAN_TEST_TARGETS = unit_tests transport_tests integration_tests
 FUZZ_REPLAYS = $(patsubst fuzz/%.cpp,%_replay,$(wildcard fuzz/fuzz_*.cpp))
 ASAN_TARGETS ?= $(SAN_TEST_TARGETS) $(FUZZ_REPLAYS)
-TSAN_TARGETS ?= $(SAN_TEST_TARGETS)
+TSAN_TARGETS ?= $(SAN_TEST_TARGETS) tunnel_tests
 SAN_CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" \
 	-DNETGEAR_BUILD_TOOLS=OFF -DNETGEAR_BUILD_PYTHON=OFF -DNETGEAR_INSTALL=OFF -DNETGEAR_PYTHON=$(PYTHON)
 

@@ -16,6 +16,7 @@ packages=(
   python3 python3-dev python3-zmq python3-numpy python3-pytest python3-opencv pybind11-dev
   python3-pip python3-setuptools python3-wheel python3-venv
   dpkg-dev
+  openssh-client openssh-server python3-pexpect
 )
 for arg in "$@"; do
   case "$arg" in

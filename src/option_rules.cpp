@@ -2,7 +2,10 @@
 
 #include <arpa/inet.h>
 
+#include <charconv>
+
 #include "wire/compression_names.hpp"
+#include "wire/peer_text.hpp"
 
 namespace netgear::detail::rules {
 
@@ -79,6 +82,89 @@ void check_addresses(std::string_view key, const std::vector<std::string>& addre
     if (inet_pton(AF_INET, text.c_str(), buf) != 1 && inet_pton(AF_INET6, text.c_str(), buf) != 1)
       refuse(key, "'" + text + "' is not a numeric IPv4 or IPv6 address");
   }
+}
+
+}  // namespace netgear::detail::rules
+
+namespace netgear::detail::rules {
+namespace {
+
+bool has_control(std::string_view s) {
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7f) return true;
+  return false;
+}
+
+// A user or host name that ssh can only take as what it is: not an option
+// ("-oProxyCommand=..."), not two words, not a second user or a path.
+void check_ssh_name(std::string_view key, std::string_view what, std::string_view name, const std::string& target) {
+  const auto quoted = "'" + target + "'";
+  if (name.empty()) refuse(key, quoted + " has an empty " + std::string(what) + "; use user@host[:port]");
+  if (name.front() == '-') refuse(key, quoted + ": a " + std::string(what) + " cannot start with '-'");
+  for (unsigned char c : name)
+    if (c <= 0x20 || c == 0x7f || c == '@' || c == '/' || c == '\\' || c == '\'' || c == '"')
+      refuse(key, quoted + ": the " + std::string(what) + " holds a character ssh would misread (space, control, @ / \\ or quote)");
+}
+
+}  // namespace
+
+SshTarget parse_ssh_target(std::string_view key, const std::string& target) {
+  if (has_control(target)) refuse(key, "holds control characters; use user@host[:port]");
+  SshTarget out;
+  std::string_view rest = target;
+  if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
+    out.user = std::string(rest.substr(0, at));
+    check_ssh_name(key, "user", out.user, target);
+    rest.remove_prefix(at + 1);
+  }
+  std::string_view port;
+  if (!rest.empty() && rest.front() == '[') {  // [IPv6]:port
+    const auto close = rest.find(']');
+    if (close == std::string_view::npos) refuse(key, "'" + target + "': '[' without ']'");
+    out.host = std::string(rest.substr(1, close - 1));
+    rest.remove_prefix(close + 1);
+    if (!rest.empty() && rest.front() != ':') refuse(key, "'" + target + "': only ':port' may follow ']'");
+    if (!rest.empty()) port = rest.substr(1);
+    if (!rest.empty() && port.empty()) refuse(key, "'" + target + "' ends in ':' with no port");
+  } else {
+    const auto colon = rest.find(':');
+    out.host = std::string(rest.substr(0, colon));
+    if (colon != std::string_view::npos) {
+      port = rest.substr(colon + 1);
+      if (port.find(':') != std::string_view::npos)
+        refuse(key, "'" + target + "' has more than one ':'; write an IPv6 host in brackets: user@[::1]:22");
+      if (port.empty()) refuse(key, "'" + target + "' ends in ':' with no port");
+    }
+  }
+  check_ssh_name(key, "host", out.host, target);
+  if (!port.empty()) {
+    unsigned value = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc() || end != port.data() + port.size() || value < 1 || value > 65535)
+      refuse(key, "'" + target + "': '" + std::string(port) + "' is not a TCP port (1-65535)");
+    out.port = static_cast<int>(value);
+  }
+  return out;
+}
+
+void check_ssh_target(std::string_view key, const std::string& target) {
+  if (!target.empty()) (void)parse_ssh_target(key, target);
+}
+
+void check_ssh_password(std::string_view key, const std::string& password) {
+  if (password.find_first_of(std::string_view("\n\r\0", 3)) != std::string::npos)
+    refuse(key, "holds a newline or NUL character (not shown), which ssh cannot be given");
+}
+
+// ssh expands %x and ${VAR} in these paths (its own config syntax): '%' is
+// escaped when the command is built, "${" cannot be, and a quote or a
+// backslash would end the quoted -o value.
+void check_ssh_path(std::string_view key, const std::string& path) {
+  if (path.find_first_of(std::string_view("\n\r\0\"\\", 5)) != std::string::npos ||
+      path.find("${") != std::string::npos)
+    refuse(key, "'" + wire::peer_text(path) +
+                    "' holds a character ssh would misread (newline, NUL, quote, backslash or ${); "
+                    "give a plain file path");
 }
 
 }  // namespace netgear::detail::rules

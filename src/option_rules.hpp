@@ -69,4 +69,24 @@ void check_format(std::string_view key, const std::string& format);
 /// Numeric IPv4 / IPv6 addresses, as ZAP reports a client's.
 void check_addresses(std::string_view key, const std::vector<std::string>& addresses);
 
+/// ssh_tunnel_mode: "" (off) or "[user@]host[:port]" that parse_ssh_target takes.
+void check_ssh_target(std::string_view key, const std::string& target);
+/// ssh_tunnel_pwd: no newline or NUL (the askpass helper's answer is one
+/// line). The message never repeats the password.
+void check_ssh_password(std::string_view key, const std::string& password);
+/// A file path given to ssh: no NUL, newline, quote, backslash or "${" (whether the file exists is
+/// Settings::validate's, as the file may appear before the sender is made).
+void check_ssh_path(std::string_view key, const std::string& path);
+
+/// ssh_tunnel_mode, parsed.
+struct SshTarget {
+  std::string user;  ///< empty: ssh's default (the local user name)
+  std::string host;  ///< without brackets
+  int port = 22;
+};
+/// Parses "[user@]host[:port]" ("[v6]" in brackets); throws OptionError(key)
+/// saying what is wrong. user and host must not start with '-' (ssh would
+/// take them for an option) nor hold spaces, control characters, '@' or '/'.
+SshTarget parse_ssh_target(std::string_view key, const std::string& target);
+
 }  // namespace netgear::detail::rules

@@ -81,6 +81,14 @@ auto canonical(const std::array<std::string_view, N>& names) {
   };
 }
 
+// As vidgear takes ssh_tunnel_mode: spaces around it do not count.
+std::string trimmed_string(std::string_view key, const json& v) {
+  std::string text = as_string(key, v);
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string::npos) return {};
+  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
 std::vector<std::string> as_strings(std::string_view key, const json& v, std::string_view wanted) {
   if (!v.is_array()) refuse(key, type_problem(v, wanted));
   std::vector<std::string> out;
@@ -143,6 +151,10 @@ const std::vector<Field>& table() {
             [](std::string_view k, auto mode) { check_secure_mode(k, static_cast<long long>(mode)); }),
       field("custom_cert_location", &Options::custom_cert_location, as_string, no_rule),
       flag_field("overwrite_cert", &Options::overwrite_cert),
+      field("ssh_tunnel_mode", &Options::ssh_tunnel_mode, trimmed_string, check_ssh_target),
+      field("ssh_tunnel_pwd", &Options::ssh_tunnel_pwd, as_string, check_ssh_password),
+      field("ssh_tunnel_keyfile", &Options::ssh_tunnel_keyfile, as_string, check_ssh_path),
+      field("ssh_tunnel_known_hosts", &Options::ssh_tunnel_known_hosts, as_string, check_ssh_path),
       field("compression_format", &Options::compression_format, canonical(wire::kImageExtensions), check_format),
       {"compression_param",
        [](Options& o, std::string_view k, const json& v) {

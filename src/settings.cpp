@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
+#include <utility>
 
 #include "netgear/error.hpp"
 #include "netgear/options.hpp"
@@ -41,6 +43,36 @@ void validate_tcp_port(const std::string& port, Role role) {
           "'" + port + "' is not a TCP port (1-65535, or * / 0 on a receiver for any free port)");
 }
 
+// The SSH tunnel's combinations (vidgear refuses the first two too), and its
+// files, which must exist when the sender is made.
+void validate_ssh_tunnel(const Settings& s, Role role) {
+  const Options& o = s.options;
+  if (o.ssh_tunnel_mode.empty()) {
+    for (const auto& [key, value] : {std::pair{"ssh_tunnel_pwd", &o.ssh_tunnel_pwd},
+                                     std::pair{"ssh_tunnel_keyfile", &o.ssh_tunnel_keyfile},
+                                     std::pair{"ssh_tunnel_known_hosts", &o.ssh_tunnel_known_hosts}})
+      require(value->empty(), key, "has no effect unless ssh_tunnel_mode is set");
+    return;
+  }
+  require(role == Role::sender, "ssh_tunnel_mode",
+          "only applies to a sender (it reaches its receiver through SSH); the receiver binds as usual");
+  require(!o.multiserver_mode && !o.multiclient_mode, "ssh_tunnel_mode",
+          std::string("cannot be combined with ") + (o.multiserver_mode ? "multiserver_mode" : "multiclient_mode") +
+              " (one tunnel leads to one receiver)");
+  require(s.protocol == Protocol::tcp, "ssh_tunnel_mode",
+          "needs protocol tcp: SSH forwards TCP ports, not " + std::string(to_string(s.protocol)));
+  const auto address = s.effective_address(role);
+  require(address != "*" && address.front() != '-' &&
+              std::none_of(address.begin(), address.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7f; }),
+          "address", "'" + address + "' is not a host the SSH server can forward to");
+  for (const auto& [key, path] : {std::pair{"ssh_tunnel_keyfile", &o.ssh_tunnel_keyfile},
+                                  std::pair{"ssh_tunnel_known_hosts", &o.ssh_tunnel_known_hosts}}) {
+    std::error_code ec;
+    require(path->empty() || std::filesystem::is_regular_file(*path, ec), key,
+            "'" + *path + "' is not an existing file");
+  }
+}
+
 }  // namespace
 
 void Settings::validate(Role role) const {
@@ -62,6 +94,7 @@ void Settings::validate(Role role) const {
           "needs pattern 1 (REQ/REP) or 2 (PUB/SUB), not 0 (PAIR)");
   require(!(o.bidirectional_mode && pubsub), "bidirectional_mode",
           "needs pattern 0 (PAIR) or 1 (REQ/REP): PUB/SUB has no reply channel");
+  validate_ssh_tunnel(*this, role);
 
   const Options defaults;
   require(!(o.jpeg_compression && !o.compression_format.empty()), "compression_format",

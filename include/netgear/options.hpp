@@ -45,6 +45,26 @@ struct Options {
   std::string custom_cert_location;  ///< key store base folder; empty = home directory
   bool overwrite_cert = false;       ///< sender: regenerate the key store
 
+  // -- SSH tunnel (sender; vidgear 0.3) -----------------------------------------
+  /// "user@host[:port]" (port 22 by default; an IPv6 host in brackets:
+  /// "user@[::1]:2222"): the sender reaches the receiver through
+  /// `ssh -N -L 127.0.0.1:<free port>:<address>:<port> user@host`, run with the
+  /// system's OpenSSH client, so `address` is resolved by that SSH server.
+  /// Empty: no tunnel. Sender only, tcp only, not with multiserver_mode or
+  /// multiclient_mode. user and host must not start with '-' nor contain
+  /// spaces or control characters. The unknown host keys are refused (add the
+  /// host to known_hosts, or see ssh_tunnel_known_hosts).
+  std::string ssh_tunnel_mode;
+  /// Password for the SSH login, handed to ssh through a private SSH_ASKPASS
+  /// helper (never on a command line); empty: key authentication only
+  /// (BatchMode). No newline or NUL characters.
+  std::string ssh_tunnel_pwd;
+  /// Private key file for the SSH login (ssh -i); must exist.
+  std::string ssh_tunnel_keyfile;
+  /// netgear addition: known_hosts file that holds the SSH server's host key
+  /// (UserKnownHostsFile); must exist. Empty: ssh's default (~/.ssh/known_hosts).
+  std::string ssh_tunnel_known_hosts;
+
   // -- compression, seed style (OpenCV codecs) --------------------------------
   std::string compression_format;          ///< "", ".jpg", ".jpeg", ".png", ".bmp" (any case)
   std::vector<int> compression_param;      ///< sender: cv::imencode parameters

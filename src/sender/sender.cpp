@@ -13,6 +13,7 @@
 #include "sender/encode_stage.hpp"
 #include "sender/header_writer.hpp"
 #include "sender/lifecycle.hpp"
+#include "tunnel/ssh_tunnel.hpp"
 
 namespace netgear {
 
@@ -32,7 +33,20 @@ Settings validated(Settings settings) {
   return settings;
 }
 
-std::vector<std::string> endpoints_of(const Settings& s) {
+// ssh_tunnel_mode: the tunnel to the receiver's address and port, as the SSH
+// server resolves them (vidgear's use of pyzmq's tunnel_connection).
+std::unique_ptr<tunnel::SshTunnel> open_tunnel(const Settings& s, spdlog::logger& log) {
+  if (s.options.ssh_tunnel_mode.empty()) return nullptr;
+  const auto address = s.effective_address(Role::sender);
+  const int port = std::stoi(s.effective_ports().front());  // validated: 1-65535
+  auto made = std::make_unique<tunnel::SshTunnel>(s.options, address, port);
+  log.info("sender: SSH tunnel through {} (ssh pid {}) forwards {} to {}:{}", made->server(), made->pid(),
+           made->endpoint(), address, port);
+  return made;
+}
+
+std::vector<std::string> endpoints_of(const Settings& s, const tunnel::SshTunnel* tunnel) {
+  if (tunnel) return {tunnel->endpoint()};
   std::vector<std::string> endpoints;
   const auto address = s.effective_address(Role::sender);
   for (const auto& port : s.effective_ports()) endpoints.push_back(transport::make_endpoint(s.protocol, address, port));
@@ -53,6 +67,7 @@ struct Sender::Impl {
 
   std::mutex io;                           // one channel call at a time
   detail::HeaderWriter headers{settings};  // guarded by io
+  std::unique_ptr<tunnel::SshTunnel> tunnel;  // ssh_tunnel_mode; outlives the channel that uses it
   std::unique_ptr<detail::Channel> channel;
 
   std::mutex close_mutex;  // a second close() waits for the first
@@ -63,9 +78,10 @@ struct Sender::Impl {
 
   explicit Impl(Settings s)
       : settings(validated(std::move(s))),
+        tunnel(open_tunnel(settings, *log)),
         channel(detail::make_channel({
             .settings = settings,
-            .endpoints = endpoints_of(settings),
+            .endpoints = endpoints_of(settings, tunnel.get()),
             .curve = settings.options.secure_mode == SecureMode::grasslands ? transport::Curve{}
                                                                            : security::client_keys(settings.options, *log),
             .decoding = decoding,
@@ -111,9 +127,10 @@ struct Sender::Impl {
                          encoded.tracker.get()};
     try {
       return channel->transmit(out);
-    } catch (const PeerLostError&) {
+    } catch (const PeerLostError& e) {
       if (!lifecycle.advance(SenderState::open, SenderState::lost))
         lifecycle.advance(SenderState::draining, SenderState::lost);
+      if (tunnel && !tunnel->alive()) throw PeerLostError(std::string(e.what()) + "; " + tunnel->failure());
       throw;
     }
   }
@@ -152,6 +169,10 @@ struct Sender::Impl {
       log->error("sender: close: {}", e.what());
     }
     channel->close(bound);  // ZeroMQ may go on pushing the termination out
+    if (tunnel) {  // after the socket that used it: its last bytes pass, then no ssh is left behind
+      tunnel->drain(std::max(deadline, Clock::now() + Milliseconds(50)));
+      tunnel->stop();
+    }
     lifecycle.advance(SenderState::closing, SenderState::closed);
     log->info("sender: closed after {} frames", counters.frames_sent.load());
   }

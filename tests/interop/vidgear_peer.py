@@ -645,6 +645,13 @@ def open_sender(ctx, args):
     monitor = None
     if args.pattern == 2 and args.await_peer:
         monitor = sock.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED)
+    if args.ssh_tunnel:
+        # vidgear 0.3's ssh_tunnel_mode: pyzmq forwards a local port with the system's ssh (through
+        # pexpect) and connects the socket to it; the receiver's address is the SSH server's view.
+        from zmq import ssh
+        ssh.tunnel_connection(sock, args.endpoint, args.ssh_tunnel, keyfile=args.ssh_keyfile,
+                              paramiko=False)
+        return sock, monitor
     for endpoint in sender_endpoints(args):
         sock.connect(endpoint)
     return sock, monitor
@@ -1065,6 +1072,9 @@ def build_parser():
                       help="multi-server: this sender's port, stamped into every message")
     send.add_argument("--force-terminate", action="store_true",
                       help="0.1: close() sends the termination 500 times without waiting")
+    send.add_argument("--ssh-tunnel", default=None,
+                      help="0.3: ssh_tunnel_mode user@host[:port] (zmq.ssh.tunnel_connection)")
+    send.add_argument("--ssh-keyfile", default=None, help="0.3: ssh_tunnel_keyfile")
     send.add_argument("--server-key", default=None,
                       help="secure mode test hook: the server public key from this "
                            "certificate file instead of public_keys/server.key")
@@ -1099,6 +1109,11 @@ def check_args(parser, args):
             parser.error("multi-client mode needs pattern 1 or 2")
         if args.multiserver:
             parser.error("multi-server and multi-client mode exclude each other")
+    if args.mode == "send" and args.ssh_tunnel:
+        if args.flavour != "0.3":
+            parser.error("ssh_tunnel_mode exists in 0.3 only")
+        if args.multiserver or args.multiclient:
+            parser.error("SSH tunnelling and multi-server/multi-client mode exclude each other")
     if args.mode == "send" and args.also_endpoint and not args.multiclient:
         parser.error("--also-endpoint needs --multiclient")
     if args.cert_location is not None:
