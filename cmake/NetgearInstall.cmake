@@ -57,6 +57,10 @@ export(EXPORT netgearVideoTargets NAMESPACE netgear:: FILE ${PROJECT_BINARY_DIR}
 # .pc file's own place), so a tree copied elsewhere or unpacked from the .deb works.
 file(RELATIVE_PATH _netgear_pc_to_prefix /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
 set(NETGEAR_PC_PREFIX "\${pcfiledir}/${_netgear_pc_to_prefix}")
+set(NETGEAR_PC_AVCODEC "")
+if(NETGEAR_HAVE_VIDEO_CODEC)
+  set(NETGEAR_PC_AVCODEC " libavcodec libavutil libswscale")
+endif()
 foreach(_pc netgear netgear_video)
   configure_file(${PROJECT_SOURCE_DIR}/cmake/${_pc}.pc.in ${PROJECT_BINARY_DIR}/pkgconfig/${_pc}.pc @ONLY)
   install(FILES ${PROJECT_BINARY_DIR}/pkgconfig/${_pc}.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT dev)

@@ -47,12 +47,16 @@ if(_netgear_py_version)
 endif()
 
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libnetgear-dev)
+set(_netgear_dev_avcodec "")
+if(NETGEAR_HAVE_VIDEO_CODEC)  # libnetgear.a needs them at link time
+  set(_netgear_dev_avcodec ", libavcodec-dev, libavutil-dev, libswscale-dev")
+endif()
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_COMPONENT_DEV_DESCRIPTION
     "netgear: development files\n Headers, static and shared library links, CMake package (find_package(netgear))\n and pkg-config files (netgear, netgear_video).")
 set(CPACK_COMPONENT_DEV_DEPENDS runtime)  # -> Depends: netgear (= <version>)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
-    "libopencv-dev, nlohmann-json3-dev, libzmq3-dev, cppzmq-dev, libspdlog-dev, libturbojpeg0-dev, pkg-config")
+    "libopencv-dev, nlohmann-json3-dev, libzmq3-dev, cppzmq-dev, libspdlog-dev, libturbojpeg0-dev, pkg-config${_netgear_dev_avcodec}")
 set(CPACK_DEBIAN_ENABLE_COMPONENT_DEPENDS ON)
 
 include(CPack)

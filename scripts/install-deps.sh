@@ -11,6 +11,7 @@ packages=(
   libzmq3-dev cppzmq-dev libsodium-dev
   libopencv-dev
   libturbojpeg0-dev libcpp-httplib-dev
+  libavcodec-dev libavutil-dev libswscale-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-dev python3-zmq python3-numpy python3-pytest python3-opencv pybind11-dev
