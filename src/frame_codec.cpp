@@ -54,8 +54,13 @@ zmq::message_t encoded_message(const std::vector<unsigned char>& bytes, PayloadI
   return zmq::message_t(bytes.data(), bytes.size());
 }
 
-// The frame as the image its numpy shape says ([H, W] or [H, W, C]), whatever
-// geometry the Mat was given (Frame(mat, shape, dtype) allows e.g. 1 x N).
+std::vector<unsigned char>& scratch() {
+  thread_local std::vector<unsigned char> buffer;  // reused: no reallocation per frame
+  return buffer;
+}
+
+}  // namespace
+
 cv::Mat image_view(const Frame& frame) {
   const auto& shape = frame.shape();
   if (shape.size() != 2 && shape.size() != 3)
@@ -68,13 +73,6 @@ cv::Mat image_view(const Frame& frame) {
   const int sizes[] = {static_cast<int>(shape[0]), static_cast<int>(shape[1])};
   return contiguous.mat().reshape(channels, 2, sizes);
 }
-
-std::vector<unsigned char>& scratch() {
-  thread_local std::vector<unsigned char> buffer;  // reused: no reallocation per frame
-  return buffer;
-}
-
-}  // namespace
 
 zmq::message_t encode_payload(const Frame& frame, const Encoding& e, PayloadInfo& info,
                               std::shared_ptr<transport::ReleaseTracker> tracker) {
@@ -112,6 +110,8 @@ Frame decode_payload(const PayloadInfo& info, zmq::message_t&& payload, const De
     const auto dtype = wire::validate_raw(info.dtype, info.shape, payload.size());
     return transport::frame_over_message(std::move(payload), info.shape->dims(), dtype);
   }
+  if (c.kind == wire::Compression::Kind::video)  // stateful: decoded by its stream (receiver/video_streams)
+    throw codec::CodecError("netgear: a video packet where only an image or an array can be");
   const std::span<const unsigned char> bytes(static_cast<const unsigned char*>(payload.data()), payload.size());
   if (c.kind == wire::Compression::Kind::jpeg)
     return Frame(codec::decode_jpeg(bytes, c.colorspace, d.fastdct || c.dct, d.fastupsample || c.ups,

@@ -49,7 +49,13 @@ struct PayloadInfo {
   wire::Compression compression;
   std::string dtype;
   std::optional<wire::Shape> shape;
+  std::string_view video_offer = {};  ///< a still image that offers this video codec (header `netgear_video`)
 };
+
+/// The frame as the image its numpy shape says ([H, W] or [H, W, C]),
+/// whatever geometry the Mat was given (Frame(mat, shape, dtype) allows
+/// e.g. 1 x N); contiguous. Throws CodecError for another number of dimensions.
+cv::Mat image_view(const Frame& frame);
 
 /// Encodes `frame` into a payload message and says how (compression, dtype,
 /// shape: JPEG frames carry the dict *and* dtype "uint8" / shape [N], so both

@@ -79,6 +79,34 @@ struct Options {
   bool jpeg_compression_fastdct = true;
   bool jpeg_compression_fastupsample = false;
 
+  // -- video codecs (netgear to netgear; FFmpeg's libavcodec) ------------------
+  /// Sender: code the frames as video ("h264"); "" (default): off. A codec
+  /// predicts each frame from the ones before, so a stream needs a tenth of
+  /// JPEG's bytes for the same picture. Only netgear receivers decode it: on
+  /// patterns 0/1 the first frame goes as JPEG and asks the receiver; one
+  /// that does not answer for the codec (vidgear) fails send() with
+  /// ModeError, naming why. On PUB/SUB every receiver gets the same frames:
+  /// a subscriber that cannot decode them is logged and counted
+  /// (SenderStats::incapable_receivers). Receivers need no option; they
+  /// decode what their build knows. Needs a build with libavcodec.
+  std::string video_codec;
+  /// Target bits per second (an int, or a string like "2M", "500k"); 0
+  /// (default): constant quality (video_quality) instead.
+  std::int64_t video_bitrate = 0;
+  /// Constant-quality level when video_bitrate is 0: 0 (best) .. 51, x264's CRF scale. Default 23.
+  int video_quality = 23;
+  /// Frames between keyframes (0 .. 100000; 0: only when one is needed).
+  /// Keyframes also come when a receiver joins or asks for one. Default 60.
+  int video_keyframe_interval = 60;
+  /// FFmpeg encoders to try, in order (a list, or one comma-separated
+  /// string); empty: hardware first where present, then libx264, libopenh264.
+  std::vector<std::string> video_encoder;
+  /// The encoder's speed preset (libx264: ultrafast .. veryslow, default
+  /// superfast; NVENC: p1 .. p7); empty: a real-time default.
+  std::string video_preset;
+  /// Nominal frames per second, for the encoder's rate control (1 .. 1000). Default 30.
+  int video_fps = 30;
+
   // -- ZeroMQ send/recv behaviour ----------------------------------------------
   /// ZeroMQ flags for every send. Only 0 or 1 (ZMQ_DONTWAIT) mean something:
   /// with 1, send() never waits for the socket; a frame the socket cannot take

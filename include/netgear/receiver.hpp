@@ -62,6 +62,10 @@ struct ReceiverStats {
   std::size_t queued = 0;       ///< frames waiting for recv() now
   std::size_t queued_bytes = 0; ///< bytes those frames hold (pixels as recv() returns them; see queue_max_bytes)
   std::uint64_t filtered = 0;   ///< multi-server PUB/SUB: frames from senders `filter` excludes
+  /// Video (video_codec on the sender): packets skipped while their stream
+  /// waited for a keyframe — it joined mid-stream, or a packet was lost or
+  /// undecodable (that one counts as bad). None is ever shown damaged.
+  std::uint64_t skipped = 0;
   /// Secure mode: client handshakes refused (wrong server key, a client key
   /// IronHouse does not admit, an address not allowed, a plain client). A
   /// refused client retries, so this counts attempts, not clients.

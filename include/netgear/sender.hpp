@@ -54,6 +54,12 @@ struct SenderStats {
   std::uint64_t dropped = 0;         ///< PUB/SUB frames not sent because the receiver lagged
   std::uint64_t timeouts = 0;        ///< replies that did not come in time
   std::uint64_t receivers = 0;       ///< PUB/SUB: receivers subscribed, as of the last send()
+  /// video_codec: the FFmpeg encoder in use ("libx264"); "" before the first video packet.
+  std::string video_encoder;
+  std::uint64_t keyframes = 0;       ///< video_codec: keyframes sent
+  /// video_codec on PUB/SUB: subscribers seen that cannot decode the codec
+  /// (vidgear receivers); each is also logged as an error.
+  std::uint64_t incapable_receivers = 0;
 };
 
 /// The sending side of a stream. Move-only; the destructor calls close().

@@ -75,7 +75,7 @@ struct Receiver::Impl {
   std::optional<detail::ReplyPolicy> replies;     // I/O thread, but for the return data
 
   std::atomic<EndReason> end{EndReason::none};
-  std::atomic<std::uint64_t> received{0}, delivered{0}, bad{0}, bytes{0}, filtered{0};
+  std::atomic<std::uint64_t> received{0}, delivered{0}, bad{0}, bytes{0}, filtered{0}, skipped{0};
   // Warnings a peer can cause at will: the first few, then one per 10 s (I/O thread).
   detail::LogLimiter malformed_log{5, std::chrono::seconds(10)};
   detail::LogLimiter unsent_reply_log{5, std::chrono::seconds(10)};  // a peer that never reads its replies
@@ -158,13 +158,13 @@ struct Receiver::Impl {
         // A NetGear message has 2 parts; of a longer one, only those are kept.
         const std::size_t count = transport::recv_all(socket, parts, 2);
         if (count == 0) continue;
-        const std::uint64_t valid_before = received + filtered;
+        const std::uint64_t valid_before = received + filtered + skipped;
         const int from = detail::PeerWatch::connection_of(parts.front());  // before handle() moves parts
         const bool ends = handle(parts, count);
         last_message = Clock::now();  // after handle(): a full queue may have held it
         if (watch) {
           watch->drain(last_message);  // after the read: this connection's arrival is in by now
-          if (received + filtered != valid_before) watch->frame_from(from, last_message);
+          if (received + filtered + skipped != valid_before) watch->frame_from(from, last_message);
         }
         if (ends) return finish(EndReason::terminated);
       }
@@ -185,13 +185,15 @@ struct Receiver::Impl {
     if (auto* t = std::get_if<wire::Termination>(&header)) return on_termination(*t);
 
     auto& h = std::get<wire::FrameHeader>(header);
-    send_reply(replies->to_frame(&h));  // before decoding, as vidgear
+    send_reply(replies->to_frame(&h, handler->video_answer(h)));  // before decoding, as vidgear
     const std::size_t wire_size = count >= 2 ? parts[1].size() : 0;
     auto outcome = handler->take_frame(h, parts, count);
     if (auto* rejected = std::get_if<detail::Rejected>(&outcome)) {
       reject(rejected->why);
     } else if (std::holds_alternative<detail::Filtered>(outcome)) {
       ++filtered;
+    } else if (std::holds_alternative<detail::Skipped>(outcome)) {
+      if (skipped++ == 0) log->info("receiver: skipping video frames until a keyframe (joined mid-stream or lost one)");
     } else {
       auto& got = std::get<Received>(outcome);
       ++received;
@@ -307,6 +309,7 @@ ReceiverStats Receiver::stats() const {
       .queued = i.frames.size(),
       .queued_bytes = i.frames.bytes(),
       .filtered = i.filtered,
+      .skipped = i.skipped,
       .rejected = watched ? i.watch->rejected.load() : 0,
       .peers = watched ? i.watch->peers.load() : 0,
       .idle_peer_warnings = watched ? i.watch->idle_peer_warnings.load() : 0,

@@ -29,6 +29,7 @@
 #include "sender/sender_socket.hpp"
 #include "transport/frame_message.hpp"
 #include "transport/waker.hpp"
+#include "wire/reply.hpp"
 
 namespace netgear::detail {
 
@@ -41,6 +42,15 @@ inline SendResult outcome(SendStatus status) {
   return result;
 }
 
+/// What the channels tell the video path (sender/video_path.hpp), when the
+/// sender codes video: a receiver joined or needs a keyframe; a PUB/SUB
+/// subscriber that cannot decode the codec was seen.
+struct VideoSignals {
+  std::string codec;                        ///< "h264"
+  std::atomic<bool> keyframe_wanted{false};
+  std::atomic<std::uint64_t> incapable{0};  ///< PUB/SUB subscribers without the codec
+};
+
 /// One encoded frame, ready for the wire.
 struct Outgoing {
   std::string_view header;   ///< the JSON header (first part)
@@ -48,6 +58,9 @@ struct Outgoing {
   /// track=true: ZeroMQ still reads the frame's own buffer; the send waits
   /// (until request_timeout, or close()) for it to let go.
   transport::ReleaseTracker* tracker = nullptr;
+  /// Set by a lockstep channel from the reply: a netgear receiver's answer
+  /// to a video offer or packet.
+  std::optional<wire::VideoAnswer> answer = std::nullopt;
 };
 
 /// The counters every channel keeps (SenderStats).
@@ -65,6 +78,7 @@ struct ChannelSetup {
   const transport::Waker& waker;          ///< signalled by close()
   spdlog::logger& log;
   ChannelCounters& counters;
+  VideoSignals* video = nullptr;          ///< video_codec on; else null
 };
 
 class Channel {

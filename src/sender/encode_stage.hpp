@@ -34,6 +34,7 @@ struct Encoded {
   nlohmann::json kept;       ///< encode workers: the message's copy, made at submit()
   std::int64_t sent_ns = 0;  ///< when send() was called (the header's stamp)
   std::shared_ptr<transport::ReleaseTracker> tracker;  ///< track=true, inline only
+  std::optional<wire::VideoAnswer> answer;  ///< set by the delivery: the reply's video answer
 };
 
 class EncodeStage {

@@ -27,7 +27,8 @@ class HeaderWriter {
   /// The header of the next frame; valid until the next call.
   const std::string& frame(const PayloadInfo& info, const nlohmann::json& message, std::int64_t sent_ns) {
     wire::encode_header(text_, {info.compression, message, std::string_view(&pattern_, 1), info.dtype,
-                                info.shape ? &*info.shape : nullptr, port_label_, next_seq_++, sent_ns});
+                                info.shape ? &*info.shape : nullptr, port_label_, next_seq_++, sent_ns,
+                                info.video_offer});
     return text_;
   }
 

@@ -28,7 +28,10 @@ SendResult LockstepChannel::transmit(Outgoing& out) {
     case WaitResult::ready:
     case WaitResult::side_ready: break;
   }
-  return read_reply();
+  auto result = read_reply();
+  out.answer = std::move(answer_);
+  answer_.reset();
+  return result;
 }
 
 // A reply: text, JSON data (bidirectional, multi-client) or an array in a
@@ -42,6 +45,7 @@ SendResult LockstepChannel::read_reply() {
   SendResult result = outcome(SendStatus::delivered);
   if (parts_.empty()) return result;
   auto reply = wire::decode_reply(parts_.front().to_string_view());
+  answer_ = std::move(reply.video);
   result.reply = std::move(reply.data);
   result.reply_port = std::move(reply.port);
   if (reply.array && parts_.size() == 2) {

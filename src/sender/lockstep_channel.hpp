@@ -27,6 +27,7 @@ class LockstepChannel final : public Channel {
   int timeouts_in_row_ = 0;
   std::vector<zmq::message_t> parts_;  // one vector for every reply
   std::optional<std::string> termination_ack_;
+  std::optional<wire::VideoAnswer> answer_;  // of the reply read last
 };
 
 }  // namespace netgear::detail

@@ -1,5 +1,8 @@
 #include "transport/sockets.hpp"
 
+#include "video_codec/codecs.hpp"
+#include "wire/video_topic.hpp"
+
 #include <cerrno>
 
 #include "netgear/error.hpp"
@@ -90,6 +93,10 @@ zmq::socket_t open_receiver_socket(zmq::context_t& ctx, Pattern pattern, const O
   socket.set(zmq::sockopt::maxmsgsize, options.max_message_size);
   if (pattern == Pattern::pub_sub) {
     socket.set(zmq::sockopt::rcvhwm, 1);
+    // The video codecs this build decodes, for a netgear publisher to read
+    // (wire/video_topic.hpp); no message matches them.
+    if (video_codec::available())
+      for (const auto& codec : video_codec::kCodecs) socket.set(zmq::sockopt::subscribe, wire::video_topic(codec.name));
     // Everything: multi-server `filter` is applied per sender by the receiver,
     // which also keeps each sender's termination (a prefix would drop it).
     socket.set(zmq::sockopt::subscribe, "");

@@ -30,6 +30,7 @@ struct Compression {
     raw,        ///< `false` (vidgear >= 0.2) or `""` (0.1.x): raw array bytes
     extension,  ///< 0.1.x OpenCV codec: ".jpg", ".jpeg", ".png", ".bmp"
     jpeg,       ///< vidgear >= 0.2.1: {"dct", "ups", "colorspace"}, TurboJPEG
+    video,      ///< netgear only: {"codec", "key", "width", "height", "channels"}, one video packet
   };
   Kind kind = Kind::raw;
   bool raw_as_string = false;  ///< raw written as "" (a 0.1.x sender)
@@ -37,6 +38,12 @@ struct Compression {
   bool dct = true;             ///< Kind::jpeg: sender used fast DCT
   bool ups = false;            ///< Kind::jpeg: sender used fast upsampling
   std::string colorspace = "BGR";  ///< Kind::jpeg
+  std::string codec;           ///< Kind::video: "h264" (at most max_codec_name bytes)
+  bool keyframe = false;       ///< Kind::video: a decoder can start at this packet
+  int width = 0, height = 0;   ///< Kind::video: the picture's size (1 .. 65535)
+  int channels = 3;            ///< Kind::video: 3 (BGR) or 1 (grey)
+
+  static constexpr std::size_t max_codec_name = 16;
 
   [[nodiscard]] bool is_raw() const noexcept { return kind == Kind::raw; }
 };
@@ -52,6 +59,9 @@ struct FrameHeader {
   nlohmann::json port;            ///< multi-server: the sender's port label (null = absent)
   std::optional<std::uint64_t> seq;      ///< netgear extension `netgear_seq`
   std::optional<std::int64_t> sent_ns;   ///< netgear extension `netgear_sent_ns` (unix ns)
+  /// netgear extension `netgear_video`: the video codec the sender would
+  /// rather use (this frame is a still image until the receiver accepts it).
+  std::string video_offer;
 };
 
 /// Header of a termination message (`{"terminate_flag": true[, "port": p]}`).
@@ -72,6 +82,7 @@ struct FrameHeaderRef {
   const nlohmann::json& port;   ///< null: absent
   std::optional<std::uint64_t> seq;
   std::optional<std::int64_t> sent_ns;
+  std::string_view video_offer = {};  ///< "": absent
 };
 
 /// Encodes a frame header the way vidgear >= 0.2 orders it (port first when

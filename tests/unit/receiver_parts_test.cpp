@@ -39,7 +39,7 @@ Settings settings(Pattern pattern, Options options = {}) {
 }
 
 // One message through both steps, as the I/O thread runs them.
-std::variant<Received, Rejected, Filtered> frame_through(MessageHandler& handler, const std::string& header,
+std::variant<Received, Rejected, Filtered, Skipped> frame_through(MessageHandler& handler, const std::string& header,
                                                          const std::string& payload = "abcd") {
   auto parts = parts_of(header, payload);
   auto read = handler.read_header(parts.front().to_string_view());
