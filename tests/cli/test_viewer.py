@@ -44,11 +44,11 @@ def test_the_page_renders_the_stream_and_the_stats_in_chromium(streaming, tmp_pa
     assert not browser.image_region_is_blank(shot, (x, y, w, h))
     frames = re.search(r'data-stat="frames"[^>]*>\s*([0-9]+)', dom)
     assert frames and int(frames.group(1)) > 0, dom[:2000]
-    for stat in ("fps", "mbps", "latency_p50_ms", "latency_p99_ms", "dropped", "queued"):
+    for stat in ("fps", "mbps", "mbit_s", "latency_p50_ms", "latency_p99_ms", "dropped", "queued"):
         assert f'data-stat="{stat}"' in dom, stat
-    # People read labels, in reading order: frames, then frames/s and MB/s, then latency.
+    # People read labels, in reading order: frames, then frames/s, MB/s and Mbit/s, then latency.
     labels = re.findall(r'class="key">([^<]+)<', dom)
-    assert labels[:4] == ["frames", "frames/s", "MB/s", "latency p50 (ms)"], labels
+    assert labels[:5] == ["frames", "frames/s", "MB/s", "Mbit/s", "latency p50 (ms)"], labels
 
 
 def test_stats_json_and_a_single_frame_are_served(streaming):

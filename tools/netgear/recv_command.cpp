@@ -174,6 +174,7 @@ int run_recv(const RecvArgs& a) {
     if (!last_message.is_null()) extra["last_message"] = last_message;
     if (stats.rejected > 0) extra["rejected"] = stats.rejected;
     if (stats.filtered > 0) extra["filtered"] = stats.filtered;
+    if (stats.skipped > 0) extra["skipped"] = stats.skipped;  // video: waited for a keyframe
     if (unwritable > 0) extra["unwritable"] = unwritable;
     if (stats.idle_peer_warnings > 0) extra["idle_peer_warnings"] = stats.idle_peer_warnings;
     const auto summary = status.finish(counters_of(stats), extra);

@@ -114,10 +114,16 @@ int run_send(const SendArgs& a) {
   const SenderStats stats = sender.stats();
   // REQ/REP: the receiver's acknowledgement of the end (null: none came, or another pattern).
   const auto ack = sender.termination_reply();
-  status.finish(counters_of(stats), {{"end", end},
-                                     {"replies", stats.replies},
-                                     {"termination_reply", ack ? nlohmann::json(*ack) : nlohmann::json(nullptr)},
-                                     {"last_reply", last_reply}});
+  nlohmann::json extra = {{"end", end},
+                          {"replies", stats.replies},
+                          {"termination_reply", ack ? nlohmann::json(*ack) : nlohmann::json(nullptr)},
+                          {"last_reply", last_reply}};
+  if (!stats.video_encoder.empty()) {
+    extra["video_encoder"] = stats.video_encoder;
+    extra["keyframes"] = stats.keyframes;
+  }
+  if (stats.incapable_receivers > 0) extra["incapable_receivers"] = stats.incapable_receivers;
+  status.finish(counters_of(stats), extra);
   return 0;
 }
 

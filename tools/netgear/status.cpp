@@ -105,6 +105,7 @@ nlohmann::json StatusReporter::status(const Counters& now, Clock::time_point at)
           {"frames", now.frames},
           {"fps", rounded(static_cast<double>(now.frames - window_base_.frames) / span, 1)},
           {"mbps", rounded(static_cast<double>(now.bytes - window_base_.bytes) / span / 1e6, 2)},
+          {"mbit_s", rounded(static_cast<double>(now.bytes - window_base_.bytes) * 8 / span / 1e6, 2)},
           {"latency_p50_ms", ms_or_null(window_latency_, 0.5)},
           {"latency_p99_ms", ms_or_null(window_latency_, 0.99)},
           {"dropped", now.dropped},
@@ -118,9 +119,11 @@ nlohmann::json StatusReporter::status(const Counters& now, Clock::time_point at)
 static std::string latency_label(const std::string& side) { return side == "sender" ? "round trip" : "latency"; }
 
 std::string format_status_line(const std::string& side, const nlohmann::json& s) {
-  std::string line = fmt::format("[{:5.1f}s] {} {:7} frames {:7.1f} fps {:8.2f} MB/s  {} p50 {} p99 {}",
+  // MB/s for frames on one machine; Mbit/s is how links (and bitrates) are counted.
+  std::string line = fmt::format("[{:5.1f}s] {} {:7} frames {:7.1f} fps {:8.2f} MB/s {:8.2f} Mbit/s  {} p50 {} p99 {}",
                                  s["elapsed_s"].get<double>(), side, s["frames"].get<std::uint64_t>(),
-                                 s["fps"].get<double>(), s["mbps"].get<double>(), latency_label(side),
+                                 s["fps"].get<double>(), s["mbps"].get<double>(), s["mbit_s"].get<double>(),
+                                 latency_label(side),
                                  ms_text(s["latency_p50_ms"]), ms_text(s["latency_p99_ms"]));
   line += fmt::format("  dropped {}", s["dropped"].get<std::uint64_t>());
   if (side == "sender") {
@@ -206,6 +209,7 @@ nlohmann::json StatusReporter::finish(const Counters& now, const nlohmann::json&
                       {"frames", now.frames},
                       {"fps", rounded(static_cast<double>(now.frames) * per_second, 1)},
                       {"mbps", rounded(static_cast<double>(now.bytes) * per_second / 1e6, 2)},
+                      {"mbit_s", rounded(static_cast<double>(now.bytes) * 8 * per_second / 1e6, 2)},
                       {"bytes", now.bytes},
                       {"latency_p50_ms", ms_or_null(total_latency_, 0.5)},
                       {"latency_p99_ms", ms_or_null(total_latency_, 0.99)},
@@ -220,8 +224,8 @@ nlohmann::json StatusReporter::finish(const Counters& now, const nlohmann::json&
     std::cout << s.dump() << std::endl;
     return s;
   }
-  std::cout << fmt::format("{}: {} frames in {:.2f} s ({:.1f} fps, {:.2f} MB/s); {} p50 {}, p99 {}; {} dropped, ",
-                           side_, now.frames, streaming, s["fps"].get<double>(), s["mbps"].get<double>(),
+  std::cout << fmt::format("{}: {} frames in {:.2f} s ({:.1f} fps, {:.2f} MB/s, {:.2f} Mbit/s); {} p50 {}, p99 {}; {} dropped, ",
+                           side_, now.frames, streaming, s["fps"].get<double>(), s["mbps"].get<double>(), s["mbit_s"].get<double>(),
                            latency_label(side_), ms_text(s["latency_p50_ms"]), ms_text(s["latency_p99_ms"]),
                            now.dropped)
             << (side_ == "sender" ? fmt::format("{} timeouts\n", now.timeouts) : fmt::format("{} bad\n", now.bad));

@@ -26,6 +26,13 @@ void add_stream_flags(CLI::App& cmd, StreamArgs& args, bool receiver) {
   cmd.add_option("--secure", args.secure, "secure_mode: 1 StoneHouse, 2 IronHouse")->check(CLI::Range(0, 2));
   cmd.add_option("--cert-dir", args.cert_dir, "custom_cert_location (the folder holding .vidgear/keys)");
   cmd.add_flag("-v,--verbose", args.verbose, "netgear's log lines (vidgear's logging=True)");
+  if (receiver) return;  // a receiver decodes whatever codec comes
+  cmd.add_option("--codec", args.codec, "video_codec: code the frames as video (h264); netgear receivers only");
+  cmd.add_option("--bitrate", args.bitrate, "video_bitrate: bits per second, e.g. 2M, 500k (default: constant quality)");
+  cmd.add_option("--keyframe-interval", args.keyframe_interval, "video_keyframe_interval: frames between keyframes")
+      ->check(CLI::Range(0, 100000));
+  cmd.add_option("--encoder", args.encoder, "video_encoder: FFmpeg encoders to try in order, e.g. h264_nvenc,libx264");
+  cmd.add_option("--preset", args.preset, "video_preset: the encoder's speed preset (libx264: ultrafast .. veryslow)");
 }
 
 nlohmann::json json_or_text(const std::string& text, const std::string& key) {
@@ -49,6 +56,11 @@ nlohmann::json stream_options(const StreamArgs& args) {
     options["jpeg_compression"] = true;
     options["jpeg_compression_quality"] = args.jpeg_quality;
   }
+  if (!args.codec.empty()) options["video_codec"] = args.codec;
+  if (!args.bitrate.empty()) options["video_bitrate"] = args.bitrate;
+  if (args.keyframe_interval >= 0) options["video_keyframe_interval"] = args.keyframe_interval;
+  if (!args.encoder.empty()) options["video_encoder"] = args.encoder;
+  if (!args.preset.empty()) options["video_preset"] = args.preset;
   if (args.secure != 0) options["secure_mode"] = args.secure;
   if (!args.cert_dir.empty()) options["custom_cert_location"] = args.cert_dir;
   return options;

@@ -24,6 +24,12 @@ struct StreamArgs {
   int secure = 0;
   std::string cert_dir;
   bool verbose = false;
+  // send: video coding (video_* options)
+  std::string codec;                ///< video_codec
+  std::string bitrate;              ///< video_bitrate: "2M", "500k", "2000000"
+  int keyframe_interval = -1;       ///< video_keyframe_interval; -1 = the option's default
+  std::string encoder;              ///< video_encoder, comma-separated
+  std::string preset;               ///< video_preset
 };
 
 /// Adds the stream flags to a subcommand. `receiver` picks the help text's defaults.

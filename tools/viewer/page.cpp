@@ -48,7 +48,7 @@ constexpr std::string_view kPage = R"html(<!DOCTYPE html>
 
   // Known stats in reading order with their labels; others follow, as named.
   const LABELS = {
-    frames: "frames", fps: "frames/s", mbps: "MB/s",
+    frames: "frames", fps: "frames/s", mbps: "MB/s", mbit_s: "Mbit/s",
     latency_p50_ms: "latency p50 (ms)", latency_p99_ms: "latency p99 (ms)", latency_max_ms: "latency max (ms)",
     dropped: "dropped", bad: "bad messages", queued: "queued", timeouts: "timeouts", bytes: "bytes",
     elapsed_s: "elapsed (s)",
