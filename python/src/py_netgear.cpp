@@ -196,6 +196,7 @@ py::dict PyNetGear::stats() {
     d["rejected"] = s.rejected;
     d["peers"] = s.peers;
     d["idle_peer_warnings"] = s.idle_peer_warnings;
+    d["skipped"] = s.skipped;
   } else {
     const SenderStats s = netgear_->sender().stats();
     d["frames_sent"] = s.frames_sent;
@@ -204,6 +205,9 @@ py::dict PyNetGear::stats() {
     d["dropped"] = s.dropped;
     d["timeouts"] = s.timeouts;
     d["receivers"] = s.receivers;
+    d["video_encoder"] = s.video_encoder;
+    d["keyframes"] = s.keyframes;
+    d["incapable_receivers"] = s.incapable_receivers;
   }
   return d;
 }
