@@ -379,3 +379,71 @@ TEST(VideoMultiServer, EachSenderHasItsOwnDecoder) {
 
 } // namespace
 } // namespace netgear::test
+
+namespace netgear::test {
+namespace {
+
+// PUB/SUB: a frame the receiver's full pipe refused is never referenced: the
+// next packet that goes out is a keyframe.
+TEST(VideoPubSub, AFrameTheFullPipeRefusedIsFollowedByAKeyframe) {
+  SKIP_WITHOUT_CODECS();
+  zmq::context_t ctx;
+  zmq::socket_t sub(ctx, zmq::socket_type::sub);
+  sub.set(zmq::sockopt::linger, 0);
+  sub.set(zmq::sockopt::rcvhwm, 1);
+  sub.set(zmq::sockopt::subscribe, wire::video_topic("h264"));
+  sub.set(zmq::sockopt::subscribe, "");
+  sub.bind("tcp://127.0.0.1:*");
+  Options o = h264();
+  o.video_keyframe_interval = 0; // keyframes only when needed
+  Sender sender([&] {
+    auto s = sender_settings_for(sub.get(zmq::sockopt::last_endpoint),
+                                 Pattern::pub_sub);
+    s.options = o;
+    return s;
+  }());
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  bool joined = false;
+  while (!joined && std::chrono::steady_clock::now() < deadline) {
+    (void)sub.get(zmq::sockopt::events); // lets the SUB send its subscriptions
+    joined = sender.wait_for_receiver(20ms);
+  }
+  ASSERT_TRUE(joined);
+  // The receiver does not read: its pipe fills and frames are refused.
+  int i = 0;
+  while (sender.stats().dropped < 5 &&
+         std::chrono::steady_clock::now() < deadline)
+    (void)sender.send(Frame(scene(i++)));
+  ASSERT_GE(sender.stats().dropped, 5u);
+  for (int k = 0; k < 3; ++k, ++i)
+    send_reliably(sender, Frame(scene(i)));
+  // Every packet after a gap in the sequence numbers is a keyframe.
+  std::vector<zmq::message_t> parts;
+  std::optional<std::uint64_t> last;
+  int gaps = 0;
+  while (true) {
+    parts.clear();
+    if (!zmq::recv_multipart(sub, std::back_inserter(parts),
+                             zmq::recv_flags::dontwait)) {
+      if (sub.get(zmq::sockopt::events) & ZMQ_POLLIN)
+        continue;
+      zmq::pollitem_t item{sub.handle(), 0, ZMQ_POLLIN, 0};
+      if (zmq::poll(&item, 1, std::chrono::milliseconds(300)) == 0)
+        break;
+      continue;
+    }
+    const auto h = std::get<wire::FrameHeader>(
+        wire::decode_header(parts.at(0).to_string_view()));
+    ASSERT_EQ(h.compression.kind, wire::Compression::Kind::video);
+    if (last && *h.seq != *last + 1) {
+      ++gaps;
+      EXPECT_TRUE(h.compression.keyframe)
+          << "packet " << *h.seq << " follows a lost one and is not a keyframe";
+    }
+    last = h.seq;
+  }
+  EXPECT_GE(gaps, 1);
+}
+
+} // namespace
+} // namespace netgear::test
