@@ -210,3 +210,31 @@ TEST(VideoCodec, TheDecoderRefusesGarbageLiesAndOversizedPictures) {
 
 } // namespace
 } // namespace netgear::video_codec
+
+#include "receiver/video_streams.hpp"
+
+namespace netgear::detail {
+namespace {
+
+TEST(VideoStreams, AtMostMaxStreamsDecodersAreKept) {
+  if (!video_codec::available()) GTEST_SKIP() << "built without libavcodec";
+  video_codec::VideoEncoder encoder({.encoders = {"libx264"}});
+  const auto key = encoder.encode(cv::Mat(64, 64, CV_8UC3, cv::Scalar(10, 120, 200)), true, 0).at(0);
+  zmq::message_t payload(key.bytes.data(), key.bytes.size());
+  wire::FrameHeader h;
+  h.compression.kind = wire::Compression::Kind::video;
+  h.compression.codec = "h264";
+  h.compression.keyframe = true;
+  h.compression.width = h.compression.height = 64;
+  VideoStreams streams(-1);
+  for (std::size_t i = 0; i < VideoStreams::max_streams; ++i)
+    EXPECT_TRUE(std::holds_alternative<Frame>(streams.take(h, payload, "sender " + std::to_string(i)))) << i;
+  const auto refused = streams.take(h, payload, "one too many");
+  ASSERT_TRUE(std::holds_alternative<std::string>(refused));
+  EXPECT_NE(std::get<std::string>(refused).find("32 others"), std::string::npos) << std::get<std::string>(refused);
+  streams.forget("sender 0");  // its sender ended: room for another
+  EXPECT_TRUE(std::holds_alternative<Frame>(streams.take(h, payload, "one too many")));
+}
+
+}  // namespace
+}  // namespace netgear::detail
