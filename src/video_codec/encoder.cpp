@@ -22,10 +22,12 @@ using ffmpeg::error_text;
 // a receiver that asks): the encoder's own GOP is made longer than any stream.
 constexpr int kEncoderGop = 1 << 20;
 
-// The VBV buffer holds this many frames' worth of bits: a keyframe may be a
-// few times an average frame, not a second of them, so that on a link run
-// at the bitrate it costs about this many frame times of latency.
-constexpr int kBufferFrames = 4;
+// The VBV buffer holds this many frames' worth of bits: a keyframe may be
+// about this many average frames, not a second of them, so that on a link
+// run at the bitrate it costs about this many frame times of latency.
+// Measured at 720p30, 7 Mbit/s over a 10 Mbit/s link: 4 frames gave p99
+// latency 114 ms, 2 frames 57 ms, for 0.1 dB of luma PSNR.
+constexpr int kBufferFrames = 2;
 
 std::vector<std::string> split(std::string_view list) {
   std::vector<std::string> names;
