@@ -27,12 +27,14 @@ using wire::Header;
 
 bool same(const wire::Compression& a, const wire::Compression& b) {
   return a.kind == b.kind && a.raw_as_string == b.raw_as_string && a.extension == b.extension && a.dct == b.dct &&
-         a.ups == b.ups && a.colorspace == b.colorspace;
+         a.ups == b.ups && a.colorspace == b.colorspace && a.codec == b.codec && a.keyframe == b.keyframe &&
+         a.width == b.width && a.height == b.height && a.channels == b.channels;
 }
 
 bool same(const FrameHeader& a, const FrameHeader& b) {
   return same(a.compression, b.compression) && a.message == b.message && a.pattern == b.pattern &&
-         a.dtype == b.dtype && a.shape == b.shape && a.port == b.port && a.seq == b.seq && a.sent_ns == b.sent_ns;
+         a.dtype == b.dtype && a.shape == b.shape && a.port == b.port && a.seq == b.seq && a.sent_ns == b.sent_ns &&
+         a.video_offer == b.video_offer;
 }
 
 bool same(const Header& a, const Header& b) {
