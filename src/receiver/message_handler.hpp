@@ -10,7 +10,6 @@
 #include <string>
 #include <variant>
 #include <vector>
-
 #include <zmq.hpp>
 
 #include "frame_codec.hpp"
@@ -35,37 +34,32 @@ struct Terminated {
 };
 
 class MessageHandler {
-public:
+ public:
   /// `bound_ports`: the receiver's ports with wildcards resolved (the labels
   /// its senders stamp in multi-server mode).
-  MessageHandler(const Settings &settings,
-                 std::vector<std::string> bound_ports);
+  MessageHandler(const Settings& settings, std::vector<std::string> bound_ports);
 
   /// Reads a message's first part.
-  std::variant<wire::FrameHeader, wire::Termination, Rejected>
-  read_header(std::string_view first_part) const;
+  std::variant<wire::FrameHeader, wire::Termination, Rejected> read_header(std::string_view first_part) const;
 
   /// What the reply to this frame says of video (netgear extension; see
   /// VideoStreams::answer), before the frame is decoded.
-  std::optional<wire::VideoAnswer>
-  video_answer(const wire::FrameHeader &header);
+  std::optional<wire::VideoAnswer> video_answer(const wire::FrameHeader& header);
 
   /// A frame message of `count` parts (`parts` keeps the first two) whose
   /// header is `header`: the frame, decoded, with what came with it; Skipped
   /// for a video packet while its stream waits for a keyframe.
-  std::variant<Received, Rejected, Filtered, Skipped>
-  take_frame(wire::FrameHeader &header, std::vector<zmq::message_t> &parts,
-             std::size_t count);
+  std::variant<Received, Rejected, Filtered, Skipped> take_frame(wire::FrameHeader& header,
+                                                                 std::vector<zmq::message_t>& parts, std::size_t count);
 
   /// A termination message.
-  std::variant<Terminated, Rejected>
-  take_termination(const wire::Termination &termination);
+  std::variant<Terminated, Rejected> take_termination(const wire::Termination& termination);
 
-private:
-  const Options &options_;
+ private:
+  const Options& options_;
   const Decoding decoding_;
-  Roster roster_; // multi-server only
+  Roster roster_;  // multi-server only
   VideoStreams video_;
 };
 
-} // namespace netgear::detail
+}  // namespace netgear::detail

@@ -14,31 +14,25 @@ namespace {
 // burst from the same connection, "" first when it reconnects.
 constexpr auto kTopicGrace = std::chrono::milliseconds(500);
 
-} // namespace
+}  // namespace
 
 void PublishChannel::drain_subscriptions() {
   zmq::message_t msg;
   while (socket_.get().recv(msg, zmq::recv_flags::dontwait)) {
-    if (msg.size() == 0)
-      continue;
-    // First byte 1: a subscription; 0: an unsubscription (also when a receiver
-    // disconnects).
-    const bool subscribe = *static_cast<const unsigned char *>(msg.data()) == 1;
-    const std::string_view topic(static_cast<const char *>(msg.data()) + 1,
-                                 msg.size() - 1);
-    if (topic.empty())
-      subscribers_ += subscribe ? 1 : -1;
-    if (subscribe && setup_.video)
-      on_subscription(topic);
+    if (msg.size() == 0) continue;
+    // First byte 1: a subscription; 0: an unsubscription (also when a receiver disconnects).
+    const bool subscribe = *static_cast<const unsigned char*>(msg.data()) == 1;
+    const std::string_view topic(static_cast<const char*>(msg.data()) + 1, msg.size() - 1);
+    if (topic.empty()) subscribers_ += subscribe ? 1 : -1;
+    if (subscribe && setup_.video) on_subscription(topic);
   }
-  if (setup_.video)
-    judge_unmatched(Clock::now());
+  if (setup_.video) judge_unmatched(Clock::now());
 }
 
 void PublishChannel::on_subscription(std::string_view topic) {
-  auto &video = *setup_.video;
+  auto& video = *setup_.video;
   if (topic.empty()) {
-    video.keyframe_wanted = true; // a new receiver starts at a keyframe
+    video.keyframe_wanted = true;  // a new receiver starts at a keyframe
     if (spare_topics_ > 0) {
       --spare_topics_;
     } else {
@@ -57,51 +51,44 @@ void PublishChannel::judge_unmatched(Clock::time_point now) {
   while (!unmatched_.empty() && now - unmatched_.front() >= kTopicGrace) {
     unmatched_.pop_front();
     ++setup_.video->incapable;
-    setup_.log.error("sender: a receiver subscribed that cannot decode {} "
-                     "video (a vidgear receiver, or a netgear built without "
-                     "libavcodec): it gets frames it cannot show; turn "
-                     "video_codec off to serve it ({} such receivers so far)",
-                     setup_.video->codec, setup_.video->incapable.load());
+    setup_.log.error(
+        "sender: a receiver subscribed that cannot decode {} "
+        "video (a vidgear receiver, or a netgear built without "
+        "libavcodec): it gets frames it cannot show; turn "
+        "video_codec off to serve it ({} such receivers so far)",
+        setup_.video->codec, setup_.video->incapable.load());
   }
 }
 
 std::uint64_t PublishChannel::receivers() const {
-  return static_cast<std::uint64_t>(
-      std::max<std::int64_t>(0, subscribers_.load()));
+  return static_cast<std::uint64_t>(std::max<std::int64_t>(0, subscribers_.load()));
 }
 
-SendResult PublishChannel::transmit(Outgoing &out) {
+SendResult PublishChannel::transmit(Outgoing& out) {
   drain_subscriptions();
   if (!hand_over(out)) {
     ++setup_.counters.dropped;
     return outcome(SendStatus::dropped);
   }
-  if (!await_release(out, Clock::now() + options_.request_timeout))
-    return outcome(SendStatus::interrupted);
+  if (!await_release(out, Clock::now() + options_.request_timeout)) return outcome(SendStatus::interrupted);
   return outcome(SendStatus::queued);
 }
 
-bool PublishChannel::wait_for_receivers(Clock::time_point deadline,
-                                        std::size_t count) {
+bool PublishChannel::wait_for_receivers(Clock::time_point deadline, std::size_t count) {
   for (;;) {
     drain_subscriptions();
-    if (subscribers_ >= static_cast<std::int64_t>(count))
-      return true;
-    if (wait(ZMQ_POLLIN, deadline) != WaitResult::ready)
-      return false;
+    if (subscribers_ >= static_cast<std::int64_t>(count)) return true;
+    if (wait(ZMQ_POLLIN, deadline) != WaitResult::ready) return false;
   }
 }
 
 void PublishChannel::terminate(Clock::time_point deadline, bool force) {
   drain_subscriptions();
   if (force) {
-    if (!offer_termination())
-      setup_.log.warn("sender: force_terminate: the termination message could "
-                      "not be queued");
+    if (!offer_termination()) setup_.log.warn("sender: force_terminate: the termination message could not be queued");
     return;
   }
-  if (subscribers_ <= 0)
-    return; // nobody to tell
+  if (subscribers_ <= 0) return;  // nobody to tell
   // XPUB_NODROP says EAGAIN while a receiver's pipe is full: retry until it
   // fits. Multi-client (lossy) PUB/SUB may drop it for a lagging receiver:
   // offer it again every 20 ms to those that have not acknowledged yet. A
@@ -109,18 +96,13 @@ void PublishChannel::terminate(Clock::time_point deadline, bool force) {
   const bool lossy = options_.multiclient_mode;
   bool sent = false;
   while (subscribers_ > 0 && Clock::now() < deadline) {
-    if (!sent || lossy)
-      sent = offer_termination() || sent;
-    const auto pause =
-        sent ? std::chrono::milliseconds(20) : std::chrono::milliseconds(1);
-    if (transport::wait_for(socket_.get(), ZMQ_POLLIN, nullptr,
-                            std::min(deadline, Clock::now() + pause)) ==
+    if (!sent || lossy) sent = offer_termination() || sent;
+    const auto pause = sent ? std::chrono::milliseconds(20) : std::chrono::milliseconds(1);
+    if (transport::wait_for(socket_.get(), ZMQ_POLLIN, nullptr, std::min(deadline, Clock::now() + pause)) ==
         WaitResult::ready)
       drain_subscriptions();
   }
-  if (!sent)
-    setup_.log.warn(
-        "sender: the receiver did not take the termination message");
+  if (!sent) setup_.log.warn("sender: the receiver did not take the termination message");
 }
 
-} // namespace netgear::detail
+}  // namespace netgear::detail

@@ -16,17 +16,15 @@
 namespace netgear::detail {
 
 class PublishChannel final : public Channel {
-public:
-  PublishChannel(ChannelSetup setup, transport::SenderTuning tuning)
-      : Channel(std::move(setup), std::move(tuning)) {}
+ public:
+  PublishChannel(ChannelSetup setup, transport::SenderTuning tuning) : Channel(std::move(setup), std::move(tuning)) {}
 
-  SendResult transmit(Outgoing &out) override;
-  bool wait_for_receivers(Clock::time_point deadline,
-                          std::size_t count) override;
+  SendResult transmit(Outgoing& out) override;
+  bool wait_for_receivers(Clock::time_point deadline, std::size_t count) override;
   void terminate(Clock::time_point deadline, bool force) override;
   [[nodiscard]] std::uint64_t receivers() const override;
 
-private:
+ private:
   /// Reads the (un)subscriptions waiting, so they never pile up.
   void drain_subscriptions();
 
@@ -35,11 +33,9 @@ private:
   void on_subscription(std::string_view topic);
   void judge_unmatched(Clock::time_point now);
 
-  std::atomic<std::int64_t> subscribers_{
-      0}; // "" subscribe minus unsubscribe messages; read by stats()
-  std::deque<Clock::time_point>
-      unmatched_; // video: "" subscriptions without a codec topic yet
-  std::int64_t spare_topics_ = 0; // video: codec topics without a "" yet
+  std::atomic<std::int64_t> subscribers_{0};  // "" subscribe minus unsubscribe messages; read by stats()
+  std::deque<Clock::time_point> unmatched_;   // video: "" subscriptions without a codec topic yet
+  std::int64_t spare_topics_ = 0;             // video: codec topics without a "" yet
 };
 
-} // namespace netgear::detail
+}  // namespace netgear::detail

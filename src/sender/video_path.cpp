@@ -5,7 +5,7 @@
 namespace netgear::detail {
 namespace {
 
-video_codec::EncoderParams encoder_params(const Options &o) {
+video_codec::EncoderParams encoder_params(const Options& o) {
   return {
       .codec = o.video_codec,
       .encoders = o.video_encoder,
@@ -17,16 +17,16 @@ video_codec::EncoderParams encoder_params(const Options &o) {
   };
 }
 
-} // namespace
+}  // namespace
 
-VideoPath::VideoPath(const Settings &settings, VideoSignals &signals,
-                     spdlog::logger &log)
+VideoPath::VideoPath(const Settings& settings, VideoSignals& signals, spdlog::logger& log)
     : codec_(settings.options.video_codec),
-      interval_(settings.options.video_keyframe_interval), signals_(signals),
-      log_(log), encoder_(encoder_params(settings.options)),
+      interval_(settings.options.video_keyframe_interval),
+      signals_(signals),
+      log_(log),
+      encoder_(encoder_params(settings.options)),
       // PUB/SUB cannot ask: its channel watches the subscribers instead.
-      state_(settings.pattern == Pattern::pub_sub ? State::streaming
-                                                  : State::offering) {
+      state_(settings.pattern == Pattern::pub_sub ? State::streaming : State::offering) {
   still_.quality = settings.options.jpeg_compression_quality;
 }
 
@@ -34,14 +34,12 @@ std::string VideoPath::encoder_name() const { return encoder_.encoder_name(); }
 
 bool VideoPath::keyframe_due() {
   const bool wanted = signals_.keyframe_wanted.exchange(false);
-  return keyframe_next_ || wanted ||
-         (interval_ > 0 && since_keyframe_ >= interval_);
+  return keyframe_next_ || wanted || (interval_ > 0 && since_keyframe_ >= interval_);
 }
 
-std::vector<VideoPath::Piece> &VideoPath::encode(const Frame &frame) {
+std::vector<VideoPath::Piece>& VideoPath::encode(const Frame& frame) {
   pieces_.clear();
-  if (state_ == State::refused)
-    throw ModeError(refusal_);
+  if (state_ == State::refused) throw ModeError(refusal_);
   const cv::Mat image = image_view(frame);
   if (state_ == State::offering) {
     // A still every receiver shows; the header asks a netgear receiver to
@@ -49,8 +47,7 @@ std::vector<VideoPath::Piece> &VideoPath::encode(const Frame &frame) {
     Encoding still;
     still.kind = Encoding::Kind::jpeg;
     still.jpeg = still_;
-    if (image.channels() == 1)
-      still.jpeg.colorspace = "GRAY";
+    if (image.channels() == 1) still.jpeg.colorspace = "GRAY";
     Piece piece;
     piece.payload = encode_payload(frame, still, piece.info);
     piece.info.video_offer = codec_;
@@ -61,10 +58,10 @@ std::vector<VideoPath::Piece> &VideoPath::encode(const Frame &frame) {
   offered_ = false;
   const bool key = keyframe_due();
   const std::string before = encoder_.encoder_name();
-  for (const auto &packet : encoder_.encode(image, key, frame_number_++)) {
+  for (const auto& packet : encoder_.encode(image, key, frame_number_++)) {
     Piece piece;
     piece.payload = zmq::message_t(packet.bytes.data(), packet.bytes.size());
-    auto &c = piece.info.compression;
+    auto& c = piece.info.compression;
     c.kind = wire::Compression::Kind::video;
     c.codec = codec_;
     c.keyframe = packet.keyframe;
@@ -85,41 +82,28 @@ std::vector<VideoPath::Piece> &VideoPath::encode(const Frame &frame) {
   ++since_keyframe_;
   if (before != encoder_.encoder_name())
     log_.info("sender: {} video through {}{}", codec_, encoder_.encoder_name(),
-              encoder_.not_opened().empty()
-                  ? ""
-                  : " (not opened: " + encoder_.not_opened() + ")");
+              encoder_.not_opened().empty() ? "" : " (not opened: " + encoder_.not_opened() + ")");
   return pieces_;
 }
 
-void VideoPath::outcome(SendStatus status,
-                        const std::optional<wire::VideoAnswer> &answer,
-                        const std::string &endpoint) {
-  const bool arrived =
-      status == SendStatus::delivered || status == SendStatus::queued;
-  if (!arrived)
-    keyframe_next_ =
-        true; // the next packet would reference one that may be lost
-  if (answer && answer->keyframe)
-    keyframe_next_ = true;
-  if (!offered_ || status != SendStatus::delivered)
-    return; // an offer that was not answered is made again
+void VideoPath::outcome(SendStatus status, const std::optional<wire::VideoAnswer>& answer,
+                        const std::string& endpoint) {
+  const bool arrived = status == SendStatus::delivered || status == SendStatus::queued;
+  if (!arrived) keyframe_next_ = true;  // the next packet would reference one that may be lost
+  if (answer && answer->keyframe) keyframe_next_ = true;
+  if (!offered_ || status != SendStatus::delivered) return;  // an offer that was not answered is made again
   if (answer && answer->accept == codec_) {
-    log_.info(
-        "sender: the receiver at {} decodes {}; video from the next frame",
-        endpoint, codec_);
+    log_.info("sender: the receiver at {} decodes {}; video from the next frame", endpoint, codec_);
     state_ = State::streaming;
     keyframe_next_ = true;
     return;
   }
   state_ = State::refused;
-  refusal_ =
-      "netgear: the receiver at " + endpoint + " does not decode " + codec_ +
-      " video: it answered the offer " +
-      (answer
-           ? "without accepting it (a netgear built without libavcodec)"
-           : "as vidgear does (vidgear receivers decode only still images)") +
-      "; use jpeg_compression for it, or a netgear receiver";
+  refusal_ = "netgear: the receiver at " + endpoint + " does not decode " + codec_ + " video: it answered the offer " +
+             (answer ? "without accepting it (a netgear built without libavcodec)"
+                     : "as vidgear does (vidgear receivers decode only still images)") +
+             "; use jpeg_compression for it, or a netgear receiver";
   throw ModeError(refusal_);
 }
 
-} // namespace netgear::detail
+}  // namespace netgear::detail

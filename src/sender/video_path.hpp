@@ -16,11 +16,11 @@
 // Not thread-safe: used by send() (one thread at a time, as the Sender's
 // contract).
 
+#include <spdlog/spdlog.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 #include <zmq.hpp>
 
 #include "codec/jpeg.hpp"
@@ -33,10 +33,9 @@
 namespace netgear::detail {
 
 class VideoPath {
-public:
+ public:
   /// Signals are shared with the channel; both outlive this.
-  VideoPath(const Settings &settings, VideoSignals &signals,
-            spdlog::logger &log);
+  VideoPath(const Settings& settings, VideoSignals& signals, spdlog::logger& log);
 
   /// One payload to send for a frame.
   struct Piece {
@@ -49,34 +48,32 @@ public:
   /// frames back may give none now and more later. Throws ModeError once a
   /// receiver refused the codec, CodecError (a FrameError) for a frame the
   /// codec cannot carry or when no encoder opens.
-  std::vector<Piece> &encode(const Frame &frame);
+  std::vector<Piece>& encode(const Frame& frame);
 
   /// What became of a payload encode() gave: the send's status, and the
   /// reply's answer (patterns 0/1). Throws ModeError when the receiver
   /// did not accept the offered codec.
-  void outcome(SendStatus status,
-               const std::optional<wire::VideoAnswer> &answer,
-               const std::string &endpoint);
+  void outcome(SendStatus status, const std::optional<wire::VideoAnswer>& answer, const std::string& endpoint);
 
   /// The FFmpeg encoder in use; "" before the first packet.
   [[nodiscard]] std::string encoder_name() const;
   [[nodiscard]] std::uint64_t keyframes() const { return keyframes_; }
 
-private:
+ private:
   enum class State { offering, streaming, refused };
 
   bool keyframe_due();
 
   const std::string codec_;
   const int interval_;
-  VideoSignals &signals_;
-  spdlog::logger &log_;
+  VideoSignals& signals_;
+  spdlog::logger& log_;
   video_codec::VideoEncoder encoder_;
-  codec::JpegParams still_; // the offer's JPEG
+  codec::JpegParams still_;  // the offer's JPEG
   State state_;
-  std::string refusal_; // State::refused: what send() throws
+  std::string refusal_;  // State::refused: what send() throws
   bool keyframe_next_ = true;
-  bool offered_ = false; // the piece in flight is an offer
+  bool offered_ = false;  // the piece in flight is an offer
   int since_keyframe_ = 0;
   std::uint64_t frame_number_ = 0;
   std::uint64_t keyframes_ = 0;
@@ -84,4 +81,4 @@ private:
   std::vector<unsigned char> scratch_;
 };
 
-} // namespace netgear::detail
+}  // namespace netgear::detail

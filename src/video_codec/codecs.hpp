@@ -11,9 +11,8 @@
 namespace netgear::video_codec {
 
 struct CodecName {
-  std::string_view name; ///< as in the option and on the wire: "h264"
-  std::string_view
-      default_encoders; ///< comma-separated FFmpeg encoder names, in order
+  std::string_view name;              ///< as in the option and on the wire: "h264"
+  std::string_view default_encoders;  ///< comma-separated FFmpeg encoder names, in order
 };
 
 /// h264: a Raspberry Pi's V4L2 memory-to-memory encoder, NVIDIA's NVENC, then
@@ -26,9 +25,8 @@ inline constexpr std::array kCodecs{
 
 /// The codec named `name` (exact, lower case), or nullopt.
 inline std::optional<CodecName> find_codec(std::string_view name) {
-  for (const auto &c : kCodecs)
-    if (c.name == name)
-      return c;
+  for (const auto& c : kCodecs)
+    if (c.name == name) return c;
   return std::nullopt;
 }
 
@@ -38,4 +36,4 @@ inline std::string_view codec_names() { return "h264"; }
 /// True when this build has the video codecs (FFmpeg's libavcodec).
 bool available() noexcept;
 
-} // namespace netgear::video_codec
+}  // namespace netgear::video_codec

@@ -17,18 +17,16 @@ extern "C" {
 namespace netgear::video_codec::ffmpeg {
 
 struct CodecContextFree {
-  void operator()(AVCodecContext *c) const noexcept {
-    avcodec_free_context(&c);
-  }
+  void operator()(AVCodecContext* c) const noexcept { avcodec_free_context(&c); }
 };
 struct FrameFree {
-  void operator()(AVFrame *f) const noexcept { av_frame_free(&f); }
+  void operator()(AVFrame* f) const noexcept { av_frame_free(&f); }
 };
 struct PacketFree {
-  void operator()(AVPacket *p) const noexcept { av_packet_free(&p); }
+  void operator()(AVPacket* p) const noexcept { av_packet_free(&p); }
 };
 struct SwsFree {
-  void operator()(SwsContext *s) const noexcept { sws_freeContext(s); }
+  void operator()(SwsContext* s) const noexcept { sws_freeContext(s); }
 };
 using CodecContext = std::unique_ptr<AVCodecContext, CodecContextFree>;
 using FramePtr = std::unique_ptr<AVFrame, FrameFree>;
@@ -41,17 +39,17 @@ std::string error_text(int code);
 /// While one lives, FFmpeg's messages on this thread are kept (at most a few
 /// hundred bytes) instead of logged. Installs netgear's log callback once.
 class LogCapture {
-public:
+ public:
   LogCapture();
   ~LogCapture();
-  LogCapture(const LogCapture &) = delete;
-  LogCapture &operator=(const LogCapture &) = delete;
+  LogCapture(const LogCapture&) = delete;
+  LogCapture& operator=(const LogCapture&) = delete;
   /// What FFmpeg said, one line per message, "" if nothing.
-  [[nodiscard]] const std::string &text() const { return kept_; }
+  [[nodiscard]] const std::string& text() const { return kept_; }
 
-private:
+ private:
   std::string kept_;
-  std::string *previous_;
+  std::string* previous_;
 };
 
-} // namespace netgear::video_codec::ffmpeg
+}  // namespace netgear::video_codec::ffmpeg

@@ -11,14 +11,12 @@ namespace netgear::wire {
 using json = nlohmann::json;
 
 std::string make_device_id() {
-  static constexpr std::string_view alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  static constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   std::random_device seed;
   std::mt19937 rng(seed());
   std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
   std::string id(8, ' ');
-  for (auto &c : id)
-    c = alphabet[pick(rng)];
+  for (auto& c : id) c = alphabet[pick(rng)];
   return id;
 }
 
@@ -26,31 +24,23 @@ std::string frame_reply(std::string_view device_id) {
   return "Data received on device: " + std::string(device_id) + " !";
 }
 
-std::string python_type_name(const json &value) {
+std::string python_type_name(const json& value) {
   switch (value.type()) {
-  case json::value_t::null:
-    return "NoneType";
-  case json::value_t::boolean:
-    return "bool";
-  case json::value_t::number_integer:
-  case json::value_t::number_unsigned:
-    return "int";
-  case json::value_t::number_float:
-    return "float";
-  case json::value_t::string:
-    return "str";
-  case json::value_t::array:
-    return "list";
-  case json::value_t::object:
-    return "dict";
-  default:
-    return "bytes";
+    case json::value_t::null: return "NoneType";
+    case json::value_t::boolean: return "bool";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned: return "int";
+    case json::value_t::number_float: return "float";
+    case json::value_t::string: return "str";
+    case json::value_t::array: return "list";
+    case json::value_t::object: return "dict";
+    default: return "bytes";
   }
 }
 
 namespace {
 
-void open_with_port(std::string &out, const json &port) {
+void open_with_port(std::string& out, const json& port) {
   out = "{";
   if (!port.is_null()) {
     out += "\"port\": ";
@@ -59,9 +49,9 @@ void open_with_port(std::string &out, const json &port) {
   }
 }
 
-} // namespace
+}  // namespace
 
-std::string encode_data_reply(const json &data, const json &port) {
+std::string encode_data_reply(const json& data, const json& port) {
   std::string out;
   open_with_port(out, port);
   out += "\"return_type\": ";
@@ -72,7 +62,7 @@ std::string encode_data_reply(const json &data, const json &port) {
   return out;
 }
 
-std::string encode_array_reply(const ArrayReply &r) {
+std::string encode_array_reply(const ArrayReply& r) {
   std::string out;
   open_with_port(out, r.port);
   out += "\"return_type\": \"ndarray\", \"compression\": ";
@@ -85,9 +75,8 @@ std::string encode_array_reply(const ArrayReply &r) {
   return out;
 }
 
-void append_video_answer(std::string &reply, const VideoAnswer &answer) {
-  if (reply.empty() || reply.back() != '}')
-    return;
+void append_video_answer(std::string& reply, const VideoAnswer& answer) {
+  if (reply.empty() || reply.back() != '}') return;
   reply.pop_back();
   reply += ", \"netgear_video\": {\"accept\": ";
   append_python_string(reply, answer.accept);
@@ -98,21 +87,18 @@ void append_video_answer(std::string &reply, const VideoAnswer &answer) {
 
 namespace {
 
-std::optional<VideoAnswer> decode_video_answer(const json &reply) {
+std::optional<VideoAnswer> decode_video_answer(const json& reply) {
   auto it = reply.find("netgear_video");
-  if (it == reply.end() || !it->is_object())
-    return std::nullopt;
+  if (it == reply.end() || !it->is_object()) return std::nullopt;
   VideoAnswer answer;
   if (auto a = it->find("accept");
-      a != it->end() && a->is_string() &&
-      a->get_ref<const std::string &>().size() <= Compression::max_codec_name)
+      a != it->end() && a->is_string() && a->get_ref<const std::string&>().size() <= Compression::max_codec_name)
     answer.accept = a->get<std::string>();
-  if (auto k = it->find("keyframe"); k != it->end() && k->is_boolean())
-    answer.keyframe = k->get<bool>();
+  if (auto k = it->find("keyframe"); k != it->end() && k->is_boolean()) answer.keyframe = k->get<bool>();
   return answer;
 }
 
-} // namespace
+}  // namespace
 
 Reply decode_reply(std::string_view first_part) {
   Reply reply;
@@ -138,29 +124,22 @@ Reply decode_reply(std::string_view first_part) {
     return reply;
   }
   reply.data = value["data"];
-  if (auto it = value.find("port"); it != value.end())
-    reply.port = *it;
+  if (auto it = value.find("port"); it != value.end()) reply.port = *it;
   reply.video = decode_video_answer(value);
   auto type = value.find("return_type");
   if (type != value.end() && *type == "ndarray") {
     ArrayReply array;
     array.port = reply.port;
     try {
-      if (auto it = value.find("compression"); it != value.end())
-        array.compression = decode_compression(*it);
-      if (auto it = value.find("array_dtype");
-          it != value.end() && it->is_string())
-        array.dtype = it->get<std::string>();
-      if (auto it = value.find("array_shape");
-          it != value.end() && it->is_array())
-        array.shape = decode_shape(*it);
+      if (auto it = value.find("compression"); it != value.end()) array.compression = decode_compression(*it);
+      if (auto it = value.find("array_dtype"); it != value.end() && it->is_string()) array.dtype = it->get<std::string>();
+      if (auto it = value.find("array_shape"); it != value.end() && it->is_array()) array.shape = decode_shape(*it);
       reply.array = std::move(array);
-    } catch (const WireError &) {
-      reply.data = utf8_text(
-          first_part); // not an array reply we can read: keep the text
+    } catch (const WireError&) {
+      reply.data = utf8_text(first_part);  // not an array reply we can read: keep the text
     }
   }
   return reply;
 }
 
-} // namespace netgear::wire
+}  // namespace netgear::wire

@@ -21,4 +21,4 @@ inline std::string video_topic(std::string_view codec) {
   return topic;
 }
 
-} // namespace netgear::wire
+}  // namespace netgear::wire

@@ -3,10 +3,9 @@
 // sent, and a decoder that refuses what it cannot decode cleanly.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
-
-#include <cmath>
 
 #include "video_codec/codecs.hpp"
 #include "video_codec/decoder.hpp"
@@ -21,12 +20,9 @@ cv::Mat scene(int w, int h, int index, int channels = 3) {
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x)
       m.at<cv::Vec3b>(y, x) =
-          cv::Vec3b(x * 255 / w, y * 255 / h,
-                    (x + y) * 127 / (w + h) + 64 + 40 * std::sin(index * 0.3));
-  cv::rectangle(m, cv::Rect((index * 5) % (w / 2), h / 3, w / 4, h / 4),
-                {30, 200, 90}, cv::FILLED);
-  if (channels == 1)
-    cv::cvtColor(m, m, cv::COLOR_BGR2GRAY);
+          cv::Vec3b(x * 255 / w, y * 255 / h, (x + y) * 127 / (w + h) + 64 + 40 * std::sin(index * 0.3));
+  cv::rectangle(m, cv::Rect((index * 5) % (w / 2), h / 3, w / 4, h / 4), {30, 200, 90}, cv::FILLED);
+  if (channels == 1) cv::cvtColor(m, m, cv::COLOR_BGR2GRAY);
   return m;
 }
 
@@ -37,15 +33,14 @@ EncoderParams software(std::int64_t bitrate = 0) {
   return p;
 }
 
-#define SKIP_WITHOUT_CODECS()                                                  \
-  if (!available())                                                            \
-  GTEST_SKIP() << "built without libavcodec (NETGEAR_VIDEO_CODEC=OFF)"
+#define SKIP_WITHOUT_CODECS() \
+  if (!available()) GTEST_SKIP() << "built without libavcodec (NETGEAR_VIDEO_CODEC=OFF)"
 
 TEST(VideoCodec, OnePacketPerFrameAndTheFirstIsAKeyframe) {
   SKIP_WITHOUT_CODECS();
   VideoEncoder encoder(software());
   for (int i = 0; i < 10; ++i) {
-    const auto &packets = encoder.encode(scene(320, 240, i), false, 100 + i);
+    const auto& packets = encoder.encode(scene(320, 240, i), false, 100 + i);
     ASSERT_EQ(packets.size(), 1u) << "frame " << i;
     EXPECT_EQ(packets[0].frame, 100u + i);
     EXPECT_EQ(packets[0].keyframe, i == 0) << "frame " << i;
@@ -72,24 +67,18 @@ TEST(VideoCodec, ForcedKeyframesAndTheInterval) {
   SKIP_WITHOUT_CODECS();
   VideoEncoder encoder(software());
   std::vector<bool> keys;
-  for (int i = 0; i < 12; ++i)
-    keys.push_back(
-        encoder.encode(scene(320, 240, i), i == 5 || i == 9, i).at(0).keyframe);
-  EXPECT_EQ(keys, (std::vector<bool>{true, false, false, false, false, true,
-                                     false, false, false, true, false, false}));
+  for (int i = 0; i < 12; ++i) keys.push_back(encoder.encode(scene(320, 240, i), i == 5 || i == 9, i).at(0).keyframe);
+  EXPECT_EQ(keys, (std::vector<bool>{true, false, false, false, false, true, false, false, false, true, false, false}));
 }
 
 TEST(VideoCodec, ADecoderThatJoinsLateRefusesUntilAKeyframe) {
   SKIP_WITHOUT_CODECS();
   VideoEncoder encoder(software());
   std::vector<Packet> packets;
-  for (int i = 0; i < 8; ++i)
-    packets.push_back(encoder.encode(scene(320, 240, i), i == 6, i).at(0));
+  for (int i = 0; i < 8; ++i) packets.push_back(encoder.encode(scene(320, 240, i), i == 6, i).at(0));
   VideoDecoder decoder("h264", -1);
-  for (int i = 2; i < 6; ++i) // P-frames without their keyframe
-    EXPECT_THROW((void)decoder.decode(packets[i].bytes, 320, 240, false),
-                 codec::CodecError)
-        << "frame " << i;
+  for (int i = 2; i < 6; ++i)  // P-frames without their keyframe
+    EXPECT_THROW((void)decoder.decode(packets[i].bytes, 320, 240, false), codec::CodecError) << "frame " << i;
   auto got = decoder.decode(packets[6].bytes, 320, 240, false);
   ASSERT_TRUE(got);
   EXPECT_GT(cv::PSNR(*got, scene(320, 240, 6)), 35.0);
@@ -101,8 +90,7 @@ TEST(VideoCodec, OddSizesAndGreyFramesComeBackAsSent) {
   VideoEncoder encoder(software());
   VideoDecoder decoder("h264", -1);
   const cv::Mat odd = scene(161, 99, 0);
-  auto got =
-      decoder.decode(encoder.encode(odd, false, 0).at(0).bytes, 161, 99, false);
+  auto got = decoder.decode(encoder.encode(odd, false, 0).at(0).bytes, 161, 99, false);
   ASSERT_TRUE(got);
   EXPECT_EQ(got->size(), odd.size());
   EXPECT_GT(cv::PSNR(*got, odd), 33.0);
@@ -121,11 +109,10 @@ TEST(VideoCodec, ABitrateTargetIsRoughlyKept) {
   SKIP_WITHOUT_CODECS();
   VideoEncoder encoder(software(500'000));
   std::size_t bytes = 0;
-  for (int i = 0; i < 60; ++i)
-    bytes += encoder.encode(scene(640, 360, i), false, i).at(0).bytes.size();
-  const double bits_per_second = bytes * 8.0 / 2.0; // 60 frames at 30 fps
+  for (int i = 0; i < 60; ++i) bytes += encoder.encode(scene(640, 360, i), false, i).at(0).bytes.size();
+  const double bits_per_second = bytes * 8.0 / 2.0;  // 60 frames at 30 fps
   EXPECT_LT(bits_per_second,
-            500'000 * 2.0); // the VBV cap, with room for the first keyframe
+            500'000 * 2.0);  // the VBV cap, with room for the first keyframe
 }
 
 TEST(VideoCodec, UnknownNamesAreClearErrors) {
@@ -135,9 +122,8 @@ TEST(VideoCodec, UnknownNamesAreClearErrors) {
   try {
     VideoEncoder e(p);
     FAIL() << "accepted an unknown codec";
-  } catch (const codec::CodecError &e) {
-    EXPECT_NE(std::string(e.what()).find("h265x"), std::string::npos)
-        << e.what();
+  } catch (const codec::CodecError& e) {
+    EXPECT_NE(std::string(e.what()).find("h265x"), std::string::npos) << e.what();
   }
   p = software();
   p.encoders = {"no_such_encoder", "mjpeg"};
@@ -145,36 +131,26 @@ TEST(VideoCodec, UnknownNamesAreClearErrors) {
   try {
     (void)encoder.encode(scene(64, 64, 0), false, 0);
     FAIL() << "opened an encoder from a list without one for h264";
-  } catch (const codec::CodecError &e) {
+  } catch (const codec::CodecError& e) {
     const std::string what = e.what();
-    EXPECT_NE(what.find("no_such_encoder: not in this FFmpeg"),
-              std::string::npos)
-        << what;
-    EXPECT_NE(what.find("mjpeg: encodes mjpeg, not h264"), std::string::npos)
-        << what;
+    EXPECT_NE(what.find("no_such_encoder: not in this FFmpeg"), std::string::npos) << what;
+    EXPECT_NE(what.find("mjpeg: encodes mjpeg, not h264"), std::string::npos) << what;
   }
 }
 
 TEST(VideoCodec, TheFallbackListSkipsEncodersThatDoNotOpen) {
   SKIP_WITHOUT_CODECS();
-  EncoderParams
-      p; // the default list: hardware first (absent here), then software
+  EncoderParams p;  // the default list: hardware first (absent here), then software
   VideoEncoder encoder(p);
   ASSERT_EQ(encoder.encode(scene(64, 64, 0), false, 0).size(), 1u);
-  EXPECT_TRUE(encoder.encoder_name() == "libx264" ||
-              encoder.encoder_name() == "libopenh264")
-      << encoder.encoder_name();
+  EXPECT_TRUE(encoder.encoder_name() == "libx264" || encoder.encoder_name() == "libopenh264") << encoder.encoder_name();
 }
 
 TEST(VideoCodec, OtherDepthsAndChannelCountsAreRefused) {
   SKIP_WITHOUT_CODECS();
   VideoEncoder encoder(software());
-  EXPECT_THROW((void)encoder.encode(
-                   cv::Mat(64, 64, CV_16UC3, cv::Scalar::all(0)), false, 0),
-               codec::CodecError);
-  EXPECT_THROW((void)encoder.encode(
-                   cv::Mat(64, 64, CV_8UC4, cv::Scalar::all(0)), false, 0),
-               codec::CodecError);
+  EXPECT_THROW((void)encoder.encode(cv::Mat(64, 64, CV_16UC3, cv::Scalar::all(0)), false, 0), codec::CodecError);
+  EXPECT_THROW((void)encoder.encode(cv::Mat(64, 64, CV_8UC4, cv::Scalar::all(0)), false, 0), codec::CodecError);
 }
 
 TEST(VideoCodec, TheDecoderRefusesGarbageLiesAndOversizedPictures) {
@@ -184,23 +160,18 @@ TEST(VideoCodec, TheDecoderRefusesGarbageLiesAndOversizedPictures) {
   {
     VideoDecoder decoder("h264", -1);
     std::vector<unsigned char> garbage(5000);
-    for (std::size_t i = 0; i < garbage.size(); ++i)
-      garbage[i] = static_cast<unsigned char>(i * 7919 >> 3);
-    EXPECT_THROW((void)decoder.decode(garbage, 320, 240, false),
-                 codec::CodecError);
+    for (std::size_t i = 0; i < garbage.size(); ++i) garbage[i] = static_cast<unsigned char>(i * 7919 >> 3);
+    EXPECT_THROW((void)decoder.decode(garbage, 320, 240, false), codec::CodecError);
     EXPECT_THROW((void)decoder.decode({}, 320, 240, false), codec::CodecError);
     // A header that lies about the size.
-    EXPECT_THROW((void)decoder.decode(key.bytes, 640, 480, false),
-                 codec::CodecError);
+    EXPECT_THROW((void)decoder.decode(key.bytes, 640, 480, false), codec::CodecError);
   }
   {
     VideoDecoder decoder("h264",
-                         320 * 240 * 3 - 1); // one byte under the picture
-    EXPECT_THROW((void)decoder.decode(key.bytes, 320, 240, false),
-                 codec::CodecError);
+                         320 * 240 * 3 - 1);  // one byte under the picture
+    EXPECT_THROW((void)decoder.decode(key.bytes, 320, 240, false), codec::CodecError);
     // ... and a header that declares a small picture for the same data.
-    EXPECT_THROW((void)decoder.decode(key.bytes, 16, 16, false),
-                 codec::CodecError);
+    EXPECT_THROW((void)decoder.decode(key.bytes, 16, 16, false), codec::CodecError);
   }
   {
     VideoDecoder decoder("h264", 320 * 240 * 3);
@@ -208,17 +179,23 @@ TEST(VideoCodec, TheDecoderRefusesGarbageLiesAndOversizedPictures) {
   }
 }
 
-} // namespace
-} // namespace netgear::video_codec
+}  // namespace
+}  // namespace netgear::video_codec
 
 #include "receiver/video_streams.hpp"
 
 namespace netgear::detail {
 namespace {
 
+video_codec::EncoderParams x264() {
+  video_codec::EncoderParams p;
+  p.encoders = {"libx264"};
+  return p;
+}
+
 TEST(VideoStreams, AtMostMaxStreamsDecodersAreKept) {
   if (!video_codec::available()) GTEST_SKIP() << "built without libavcodec";
-  video_codec::VideoEncoder encoder({.encoders = {"libx264"}});
+  video_codec::VideoEncoder encoder(x264());
   const auto key = encoder.encode(cv::Mat(64, 64, CV_8UC3, cv::Scalar(10, 120, 200)), true, 0).at(0);
   zmq::message_t payload(key.bytes.data(), key.bytes.size());
   wire::FrameHeader h;
