@@ -202,6 +202,7 @@ for rate in "${rate_list[@]}"; do
     "$bin" send --connect "$endpoint" --case "$c" --seconds "$seconds" --bitrate "$bitrate" \
       > "$work/send.out" 2> "$work/send.err" &
     sender_pid=$!
+    say "sender pid $sender_pid"
     finish
     send_line=$(tail -n 1 "$work/send.out")
     [ -n "$send_line" ] || send_line=null
