@@ -5,7 +5,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 PYTHON ?= /usr/bin/python3
 
-.PHONY: all deps configure build test demo bench clean
+.PHONY: all deps configure build test demo bench bench-link clean
 
 all: build
 
@@ -56,6 +56,11 @@ python-wheel: deps
 # `make bench ARGS="--sizes 640x480x3 --patterns 0,1"`: see `netgear bench --help`.
 bench: build
 	$(BUILD_DIR)/bin/netgear bench $(ARGS)
+
+# netgear over a throttled link (root: a veth pair into a network namespace, tbf):
+# `make bench-link ARGS="--rates 10 --cases raw,jpeg90 --seconds 5"`; see bench/link/run.sh --help.
+bench-link: build
+	bench/link/run.sh --bin $(BUILD_DIR)/bench/netgear_bench_link $(ARGS)
 
 # Sanitizer builds of the C++ tests, each in its own build directory
 # (cmake/NetgearSanitizers.cmake; runtime options and sanitizers/*.supp reach

@@ -147,7 +147,6 @@ int main(int argc, char** argv) {
   app.add_flag("--json", c.as_json, "print JSON instead of a table");
   CLI11_PARSE(app, argc, argv);
 
-  cv::setRNGSeed(1);
   std::vector<cv::Mat> scenes;
   for (int i = 0; i < 8; ++i) scenes.push_back(netgear::bench::scene(c.width, c.height, i));
   const double raw = static_cast<double>(scenes[0].total() * scenes[0].elemSize());

@@ -124,7 +124,6 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   try {
-    cv::setRNGSeed(1);
     std::vector<cv::Mat> scenes;
     for (int i = 0; i < 8; ++i) scenes.push_back(netgear::bench::scene(c.width, c.height, i));
     std::vector<Result> results;

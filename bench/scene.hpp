@@ -2,7 +2,11 @@
 // A synthetic camera-like frame for the codec benchmarks: a lit gradient
 // backdrop, shapes that move with the index, a caption, and Gaussian sensor
 // noise — neither flat nor pure noise, which would flatter or punish a codec.
+// The noise is seeded by the index, so frame i is the same bytes in every
+// process: a receiver can regenerate the exact frame a sender sent
+// (bench/link measures picture quality that way).
 
+#include <cstdint>
 #include <string>
 
 #include <opencv2/core.hpp>
@@ -28,7 +32,8 @@ inline cv::Mat scene(int width, int height, int index) {
               height / 400.0, {255, 255, 255}, 2, cv::LINE_AA);
   cv::GaussianBlur(frame, frame, {3, 3}, 0);
   cv::Mat noise(frame.size(), CV_16SC3);
-  cv::randn(noise, 0, 4);
+  cv::RNG rng(0x6e65746765617200ULL + static_cast<std::uint64_t>(index));  // not the global RNG: per index
+  rng.fill(noise, cv::RNG::NORMAL, 0, 4);
   frame.convertTo(frame, CV_16SC3);
   frame += noise;
   frame.convertTo(frame, CV_8UC3);

@@ -18,6 +18,7 @@ packages=(
   python3-pip python3-setuptools python3-wheel python3-venv
   dpkg-dev
   openssh-client openssh-server python3-pexpect
+  iproute2
 )
 for arg in "$@"; do
   case "$arg" in
