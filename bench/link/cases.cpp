@@ -29,9 +29,10 @@ Case find_case(const Params& p, const std::string& name) {
 }
 
 std::string unavailable(const Case& c) {
-  netgear::Options options;
+  netgear::Settings settings;
   try {
-    for (auto& [key, value] : c.options.items()) options.set(key, value);
+    for (auto& [key, value] : c.options.items()) settings.options.set(key, value);
+    settings.validate(netgear::Role::sender);  // a build without libavcodec refuses video_codec here
     return {};
   } catch (const netgear::OptionError& e) {
     // Until this build has the option (the H.264 codec is an optional build

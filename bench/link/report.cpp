@@ -38,7 +38,9 @@ void print_row(const json& r) {
   }
   const double mbit = goodput_mbit(recv);
   const auto& psnr = recv["psnr_db"];
-  const std::string quality = !psnr.is_null() ? format("%.1f", psnr.get<double>())
+  const auto& psnr_y = recv.contains("psnr_y_db") ? recv["psnr_y_db"] : psnr;
+  const std::string quality = !psnr.is_null() ? format("%.1f", psnr_y.get<double>()) + " / " +
+                                                    format("%.1f", psnr.get<double>())
                               : recv.value("identical_frames", 0) > 0 ? "lossless"
                                                                       : "-";
   std::printf("%s | %s | %s | %s | %s | %s | %s / %s | %s |\n", format("%.1f", recv.value("fps", 0.0)).c_str(),
@@ -68,7 +70,7 @@ int run_report(const std::string& path, bool as_json) {
     return 0;
   }
   std::printf("%s\n\n", setup.value("title", std::string("netgear over a throttled link")).c_str());
-  std::printf("| Mbit/s | case | delivered fps | latency p50 ms | p99 ms | KB/frame | PSNR dB | payload Mbit/s "
+  std::printf("| Mbit/s | case | delivered fps | latency p50 ms | p99 ms | KB/frame | PSNR Y / BGR dB | payload Mbit/s "
               "(of link) | skipped at sender | tc drops |\n"
               "|---|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& r : rows) print_row(r);
