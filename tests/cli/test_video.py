@@ -6,7 +6,10 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 
+import cv2
+import numpy as np
 import pytest
 
 from conftest import receiver_port, run, summaries
@@ -82,3 +85,21 @@ def test_bad_video_options_are_one_line_and_exit_2(args, names):
     assert code == 2, (code, err)
     lines = err.strip().splitlines()
     assert len(lines) == 1 and names in lines[0], err
+
+
+def test_the_viewer_shows_an_h264_stream_and_its_bitrate(netgear):
+    receiver = netgear("recv", "--json", "-a", "127.0.0.1", "-p", "0", "--http", "127.0.0.1:0")
+    listening = receiver.read_event("listening")
+    sender = netgear("send", "test:640x360", "--json", "-a", "127.0.0.1", "-p", receiver_port(listening),
+                     "--fps", "30", "--codec", "h264", "--bitrate", "1M")
+    receiver.read_event("status", where=lambda s: s["frames"] > 0)
+    page = listening["http"]
+    with urllib.request.urlopen(page + "frame.jpg", timeout=5) as r:
+        frame = cv2.imdecode(np.frombuffer(r.read(), np.uint8), cv2.IMREAD_COLOR)
+    assert frame.shape == (360, 640, 3)
+    with urllib.request.urlopen(page + "stats.json", timeout=5) as r:
+        stats = json.load(r)
+    assert stats["frames"] > 0 and 0 < stats["mbit_s"] < 5, stats
+    sender.interrupt()
+    assert sender.finish()[0] == 0
+    receiver.finish()
