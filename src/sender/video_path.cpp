@@ -30,7 +30,10 @@ VideoPath::VideoPath(const Settings& settings, VideoSignals& signals, spdlog::lo
   still_.quality = settings.options.jpeg_compression_quality;
 }
 
-std::string VideoPath::encoder_name() const { return encoder_.encoder_name(); }
+std::string VideoPath::encoder_name() const {
+  std::lock_guard lock(name_mutex_);
+  return encoder_name_;
+}
 
 bool VideoPath::keyframe_due() {
   const bool wanted = signals_.keyframe_wanted.exchange(false);
@@ -80,9 +83,14 @@ std::vector<VideoPath::Piece>& VideoPath::encode(const Frame& frame) {
     pieces_.push_back(std::move(piece));
   }
   ++since_keyframe_;
-  if (before != encoder_.encoder_name())
+  if (before != encoder_.encoder_name()) {
+    {
+      std::lock_guard lock(name_mutex_);
+      encoder_name_ = encoder_.encoder_name();
+    }
     log_.info("sender: {} video through {}{}", codec_, encoder_.encoder_name(),
               encoder_.not_opened().empty() ? "" : " (not opened: " + encoder_.not_opened() + ")");
+  }
   return pieces_;
 }
 

@@ -18,7 +18,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 #include <zmq.hpp>
@@ -55,8 +57,9 @@ class VideoPath {
   /// did not accept the offered codec.
   void outcome(SendStatus status, const std::optional<wire::VideoAnswer>& answer, const std::string& endpoint);
 
-  /// The FFmpeg encoder in use; "" before the first packet.
+  /// The FFmpeg encoder in use; "" before the first packet. Thread-safe (stats()).
   [[nodiscard]] std::string encoder_name() const;
+  /// Keyframes sent so far. Thread-safe (stats()).
   [[nodiscard]] std::uint64_t keyframes() const { return keyframes_; }
 
  private:
@@ -76,7 +79,9 @@ class VideoPath {
   bool offered_ = false;  // the piece in flight is an offer
   int since_keyframe_ = 0;
   std::uint64_t frame_number_ = 0;
-  std::uint64_t keyframes_ = 0;
+  std::atomic<std::uint64_t> keyframes_{0};
+  mutable std::mutex name_mutex_;
+  std::string encoder_name_;  // guarded by name_mutex_: a copy stats() may read while send() encodes
   std::vector<Piece> pieces_;
   std::vector<unsigned char> scratch_;
 };
