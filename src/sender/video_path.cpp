@@ -26,7 +26,8 @@ VideoPath::VideoPath(const Settings& settings, VideoSignals& signals, spdlog::lo
       log_(log),
       encoder_(encoder_params(settings.options)),
       // PUB/SUB cannot ask: its channel watches the subscribers instead.
-      state_(settings.pattern == Pattern::pub_sub ? State::streaming : State::offering) {
+      state_(settings.pattern == Pattern::pub_sub ? State::streaming : State::offering),
+      pattern_pub_sub_(settings.pattern == Pattern::pub_sub) {
   still_.quality = settings.options.jpeg_compression_quality;
 }
 
@@ -99,8 +100,19 @@ void VideoPath::outcome(SendStatus status, const std::optional<wire::VideoAnswer
   const bool arrived = status == SendStatus::delivered || status == SendStatus::queued;
   if (!arrived) keyframe_next_ = true;  // the next packet would reference one that may be lost
   if (answer && answer->keyframe) keyframe_next_ = true;
-  if (!offered_ || status != SendStatus::delivered) return;  // an offer that was not answered is made again
-  if (answer && answer->accept == codec_) {
+  if (status != SendStatus::delivered) return;  // an offer that was not answered is made again
+  const bool accepted = answer && answer->accept == codec_;
+  if (!offered_) {
+    // A reply without the acceptance while streaming: the receiver was
+    // replaced (a restart into vidgear, say). Its first packet fails there,
+    // loudly; no more go.
+    if (accepted || pattern_pub_sub_) return;
+    state_ = State::refused;
+    refusal_ = "netgear: the receiver at " + endpoint + " no longer decodes " + codec_ +
+               " video (another receiver answered, like vidgear's); use jpeg_compression for it, or a netgear receiver";
+    throw ModeError(refusal_);
+  }
+  if (accepted) {
     log_.info("sender: the receiver at {} decodes {}; video from the next frame", endpoint, codec_);
     state_ = State::streaming;
     keyframe_next_ = true;

@@ -5,7 +5,8 @@
 // as a JPEG still that offers the codec (header `netgear_video`), and the
 // receiver's reply says whether it accepts; only then do video packets
 // follow. A reply without the acceptance (vidgear's plain text) fails
-// send() with ModeError, before any packet was sent. PUB/SUB has no reply:
+// send() with ModeError, before any packet was sent; so does one while
+// streaming (the receiver was replaced), after that one packet. PUB/SUB has no reply:
 // there the channel watches the subscribers (see PublishChannel).
 //
 // Keyframes: the first packet, every video_keyframe_interval frames, when
@@ -74,6 +75,7 @@ class VideoPath {
   video_codec::VideoEncoder encoder_;
   codec::JpegParams still_;  // the offer's JPEG
   State state_;
+  const bool pattern_pub_sub_;  // no replies to read
   std::string refusal_;  // State::refused: what send() throws
   bool keyframe_next_ = true;
   bool offered_ = false;  // the piece in flight is an offer

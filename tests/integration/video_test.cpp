@@ -151,6 +151,37 @@ TEST(VideoOffer, AReceiverThatDoesNotAcceptTheCodecFailsSendClearly) {
   EXPECT_FALSE(peer.recv(nothing, zmq::recv_flags::dontwait));
 }
 
+// A receiver replaced mid-stream by one that answers as vidgear does: send() says so.
+TEST(VideoOffer, AReceiverThatStopsAcceptingFailsSendClearly) {
+  SKIP_WITHOUT_CODECS();
+  zmq::context_t ctx;
+  zmq::socket_t peer(ctx, zmq::socket_type::pair);
+  peer.set(zmq::sockopt::linger, 0);
+  peer.bind("tcp://127.0.0.1:*");
+  Sender sender([&] {
+    auto s = sender_settings_for(peer.get(zmq::sockopt::last_endpoint), Pattern::pair);
+    s.options = h264();
+    return s;
+  }());
+  std::thread receiver_side([&] {
+    std::vector<zmq::message_t> parts;
+    for (int i = 0; i < 3; ++i) {
+      parts.clear();
+      (void)zmq::recv_multipart(peer, std::back_inserter(parts));
+      std::string reply = wire::encode_data_reply("ok", nullptr);
+      if (i < 2) wire::append_video_answer(reply, {.accept = "h264", .keyframe = false});
+      else reply = "Data received on device: ABCD1234 !";  // frame 2: the receiver is vidgear now
+      peer.send(zmq::buffer(reply));
+    }
+  });
+  EXPECT_EQ(sender.send(Frame(scene(0))).status, SendStatus::delivered);  // the offer
+  EXPECT_EQ(sender.send(Frame(scene(1))).status, SendStatus::delivered);  // video
+  const auto what = error_text<ModeError>([&] { (void)sender.send(Frame(scene(2))); });
+  receiver_side.join();
+  EXPECT_NE(what.find("no longer decodes h264"), std::string::npos) << what;
+  EXPECT_NE(error_text<ModeError>([&] { (void)sender.send(Frame(scene(3))); }), "");
+}
+
 // PUB/SUB: a receiver that joins mid-stream gets a keyframe at once.
 TEST(VideoPubSub, AReceiverThatJoinsLateStartsAtAKeyframe) {
   SKIP_WITHOUT_CODECS();
