@@ -13,6 +13,8 @@ namespace {
 // How long a "" subscription may wait for its codec topic: both come in one
 // burst from the same connection, "" first when it reconnects.
 constexpr auto kTopicGrace = std::chrono::milliseconds(500);
+// "" subscriptions waiting for their codec topic at most; more are judged at once.
+constexpr std::size_t kMaxUnmatched = 1024;
 
 }  // namespace
 
@@ -36,27 +38,32 @@ void PublishChannel::on_subscription(std::string_view topic) {
     if (spare_topics_ > 0) {
       --spare_topics_;
     } else {
+      // A peer can subscribe at will: past kMaxUnmatched waiting, judge the oldest now.
+      if (unmatched_.size() >= kMaxUnmatched) judge_unmatched(Clock::time_point::max());
       unmatched_.push_back(Clock::now());
     }
   } else if (topic == wire::video_topic(video.codec)) {
     if (!unmatched_.empty()) {
       unmatched_.pop_front();
-    } else {
-      ++spare_topics_;
+    } else if (spare_topics_ < static_cast<std::int64_t>(kMaxUnmatched)) {
+      ++spare_topics_;  // bounded: flooding codec topics buys a peer nothing
     }
   }
 }
 
 void PublishChannel::judge_unmatched(Clock::time_point now) {
-  while (!unmatched_.empty() && now - unmatched_.front() >= kTopicGrace) {
+  const bool make_room = now == Clock::time_point::max();
+  while (!unmatched_.empty() && (make_room || now - unmatched_.front() >= kTopicGrace)) {
     unmatched_.pop_front();
     ++setup_.video->incapable;
-    setup_.log.error(
-        "sender: a receiver subscribed that cannot decode {} "
-        "video (a vidgear receiver, or a netgear built without "
-        "libavcodec): it gets frames it cannot show; turn "
-        "video_codec off to serve it ({} such receivers so far)",
-        setup_.video->codec, setup_.video->incapable.load());
+    std::uint64_t suppressed = 0;
+    if (incapable_log_.allow(Clock::now(), suppressed))
+      setup_.log.error(
+          "sender: a receiver subscribed that cannot decode {} video (a vidgear receiver, or a netgear built without "
+          "libavcodec): it gets frames it cannot show; turn video_codec off to serve it ({} such receivers so far, "
+          "{} not logged)",
+          setup_.video->codec, setup_.video->incapable.load(), suppressed);
+    if (make_room) return;  // one, to make room
   }
 }
 

@@ -11,6 +11,7 @@
 #include <deque>
 #include <string_view>
 
+#include "log_limit.hpp"
 #include "sender/channel.hpp"
 
 namespace netgear::detail {
@@ -36,6 +37,7 @@ class PublishChannel final : public Channel {
   std::atomic<std::int64_t> subscribers_{0};  // "" subscribe minus unsubscribe messages; read by stats()
   std::deque<Clock::time_point> unmatched_;   // video: "" subscriptions without a codec topic yet
   std::int64_t spare_topics_ = 0;             // video: codec topics without a "" yet
+  LogLimiter incapable_log_{3, std::chrono::seconds(10)};  // peers subscribe at will
 };
 
 }  // namespace netgear::detail
