@@ -5,6 +5,8 @@
 // per sender in multi-server mode.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 #include <zmq.hpp>
@@ -39,6 +41,27 @@ video_codec::EncoderParams x264() {
   video_codec::EncoderParams p;
   p.encoders = {"libx264"};
   return p;
+}
+
+// Sends one video packet (frame `i`, sequence number `i`) from a raw peer
+// and returns the receiver's reply.
+zmq::message_t send_packet(zmq::socket_t& peer, const std::vector<unsigned char>& bytes, bool key, int i,
+                           int width = 320) {
+  wire::FrameHeader h;
+  h.compression.kind = wire::Compression::Kind::video;
+  h.compression.codec = "h264";
+  h.compression.keyframe = key;
+  h.compression.width = width;
+  h.compression.height = 240;
+  h.dtype = "uint8";
+  h.shape = wire::Shape{bytes.size()};
+  h.message = i;
+  h.seq = i;
+  peer.send(zmq::buffer(wire::encode_header(h)), zmq::send_flags::sndmore);
+  peer.send(zmq::buffer(bytes));
+  zmq::message_t reply;
+  EXPECT_TRUE(peer.recv(reply));
+  return reply;
 }
 
 Options h264() {
@@ -82,20 +105,30 @@ INSTANTIATE_TEST_SUITE_P(Patterns, Video, ::testing::Values(Pattern::pair, Patte
                            return p.param == Pattern::pair ? "Pair" : p.param == Pattern::req_rep ? "ReqRep" : "PubSub";
                          });
 
+// A raw PAIR socket bound where a receiver would be, and an h264 sender to it.
+struct RawReceiverPeer {
+  zmq::context_t ctx;
+  zmq::socket_t peer{ctx, zmq::socket_type::pair};
+  std::optional<Sender> sender;
+
+  explicit RawReceiverPeer(Options options = h264()) {
+    peer.set(zmq::sockopt::linger, 0);
+    peer.bind("tcp://127.0.0.1:*");
+    auto s = sender_settings_for(peer.get(zmq::sockopt::last_endpoint), Pattern::pair);
+    s.options = std::move(options);
+    sender.emplace(std::move(s));
+  }
+};
+
 // The first frame offers the codec as a JPEG still; video follows once
 // accepted.
 TEST(VideoOffer, TheFirstFrameIsAStillThatOffersTheCodec) {
   SKIP_WITHOUT_CODECS();
-  zmq::context_t ctx;
-  zmq::socket_t peer(ctx, zmq::socket_type::pair);
-  peer.set(zmq::sockopt::linger, 0);
-  peer.bind("tcp://127.0.0.1:*");
-  Sender sender([&] {
-    auto s = sender_settings_for(peer.get(zmq::sockopt::last_endpoint), Pattern::pair);
-    s.options = h264();
-    s.options.request_timeout = 5s;
-    return s;
-  }());
+  Options o = h264();
+  o.request_timeout = 5s;
+  RawReceiverPeer raw(o);
+  auto& peer = raw.peer;
+  auto& sender = *raw.sender;
   std::thread receiver_side([&] {
     std::vector<zmq::message_t> parts;
     for (int i = 0; i < 3; ++i) {
@@ -124,15 +157,9 @@ TEST(VideoOffer, TheFirstFrameIsAStillThatOffersTheCodec) {
 // packet.
 TEST(VideoOffer, AReceiverThatDoesNotAcceptTheCodecFailsSendClearly) {
   SKIP_WITHOUT_CODECS();
-  zmq::context_t ctx;
-  zmq::socket_t peer(ctx, zmq::socket_type::pair);
-  peer.set(zmq::sockopt::linger, 0);
-  peer.bind("tcp://127.0.0.1:*");
-  Sender sender([&] {
-    auto s = sender_settings_for(peer.get(zmq::sockopt::last_endpoint), Pattern::pair);
-    s.options = h264();
-    return s;
-  }());
+  RawReceiverPeer raw;
+  auto& peer = raw.peer;
+  auto& sender = *raw.sender;
   std::thread vidgear_like([&] {
     std::vector<zmq::message_t> parts;
     (void)zmq::recv_multipart(peer, std::back_inserter(parts));
@@ -154,15 +181,9 @@ TEST(VideoOffer, AReceiverThatDoesNotAcceptTheCodecFailsSendClearly) {
 // A receiver replaced mid-stream by one that answers as vidgear does: send() says so.
 TEST(VideoOffer, AReceiverThatStopsAcceptingFailsSendClearly) {
   SKIP_WITHOUT_CODECS();
-  zmq::context_t ctx;
-  zmq::socket_t peer(ctx, zmq::socket_type::pair);
-  peer.set(zmq::sockopt::linger, 0);
-  peer.bind("tcp://127.0.0.1:*");
-  Sender sender([&] {
-    auto s = sender_settings_for(peer.get(zmq::sockopt::last_endpoint), Pattern::pair);
-    s.options = h264();
-    return s;
-  }());
+  RawReceiverPeer raw;
+  auto& peer = raw.peer;
+  auto& sender = *raw.sender;
   std::thread receiver_side([&] {
     std::vector<zmq::message_t> parts;
     for (int i = 0; i < 3; ++i) {
@@ -286,20 +307,7 @@ TEST(VideoLoss, AGapSkipsToTheNextKeyframeAndAsksForIt) {
   for (int i = 0; i < 12; ++i) {
     const auto packet = encoder.encode(scene(i), i == 8, i).at(0);
     if (i == 4) continue;  // lost on the way
-    wire::FrameHeader h;
-    h.compression.kind = wire::Compression::Kind::video;
-    h.compression.codec = "h264";
-    h.compression.keyframe = packet.keyframe;
-    h.compression.width = 320;
-    h.compression.height = 240;
-    h.dtype = "uint8";
-    h.shape = wire::Shape{packet.bytes.size()};
-    h.message = i;
-    h.seq = i;
-    peer.send(zmq::buffer(wire::encode_header(h)), zmq::send_flags::sndmore);
-    peer.send(zmq::buffer(packet.bytes));
-    zmq::message_t reply;
-    ASSERT_TRUE(peer.recv(reply));
+    const auto reply = send_packet(peer, packet.bytes, packet.keyframe, i);
     const auto answer = wire::decode_reply(reply.to_string_view()).video;
     ASSERT_TRUE(answer);
     EXPECT_EQ(answer->accept, "h264");
@@ -328,20 +336,7 @@ TEST(VideoLoss, AnUndecodablePacketIsBadAndTheStreamGoesOn) {
   peer.connect(receiver.endpoints().front());
   video_codec::VideoEncoder encoder(x264());
   auto send = [&](const std::vector<unsigned char>& bytes, bool key, int i, int width = 320) {
-    wire::FrameHeader h;
-    h.compression.kind = wire::Compression::Kind::video;
-    h.compression.codec = "h264";
-    h.compression.keyframe = key;
-    h.compression.width = width;
-    h.compression.height = 240;
-    h.dtype = "uint8";
-    h.shape = wire::Shape{bytes.size()};
-    h.message = i;
-    h.seq = i;
-    peer.send(zmq::buffer(wire::encode_header(h)), zmq::send_flags::sndmore);
-    peer.send(zmq::buffer(bytes));
-    zmq::message_t reply;
-    EXPECT_TRUE(peer.recv(reply));
+    (void)send_packet(peer, bytes, key, i, width);
   };
   std::vector<unsigned char> garbage(3000, 0x5a);
   send(garbage, true, 0);  // says keyframe, is not one
