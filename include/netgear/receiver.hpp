@@ -24,6 +24,12 @@
 #pragma GCC visibility push(default)
 namespace netgear {
 
+class Receiver;
+namespace detail {
+class FrameTap;
+Receiver make_tapped_receiver(Settings settings, FrameTap& tap);  // a relay's input (internal)
+}  // namespace detail
+
 /// One delivered frame and what came with it.
 struct Received {
   Frame frame;
@@ -132,7 +138,9 @@ class Receiver {
   [[nodiscard]] const Settings& settings() const;
 
  private:
+  friend Receiver detail::make_tapped_receiver(Settings settings, detail::FrameTap& tap);
   struct Impl;
+  explicit Receiver(std::unique_ptr<Impl> impl);
   Impl& impl(const char* what) const;  // throws ModeError naming `what` when moved-from
   std::unique_ptr<Impl> impl_;
 };

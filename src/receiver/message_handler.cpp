@@ -41,21 +41,28 @@ std::variant<wire::FrameHeader, wire::Termination, Rejected> MessageHandler::rea
   }
 }
 
+std::variant<std::string, Rejected, Filtered> MessageHandler::check_frame(const wire::FrameHeader& h,
+                                                                         std::size_t count) const {
+  if (count != 2) return Rejected{"a frame message has " + std::to_string(count) + " parts, not 2"};
+  if (!options_.multiserver_mode) return std::string();
+  if (h.port.is_null()) return Rejected{"a frame without a 'port' key in multi-server mode"};
+  auto checked = Roster::label(h.port);
+  if (!checked) return Rejected{bad_label()};
+  if (!options_.filter.empty() && *checked != options_.filter) return Filtered{};
+  if (!roster_.admits(*checked))
+    return Rejected{"a frame from a new sender while " + std::to_string(Roster::max_senders) +
+                    " others are streaming (multi-server mode keeps no more)"};
+  return std::move(*checked);
+}
+
 std::variant<Received, Rejected, Filtered, Skipped> MessageHandler::take_frame(wire::FrameHeader& h,
                                                                                std::vector<zmq::message_t>& parts,
                                                                                std::size_t count) {
-  if (count != 2) return Rejected{"a frame message has " + std::to_string(count) + " parts, not 2"};
-  std::string label;  // multi-server: the sender's, recorded once its frame proved valid
-  if (options_.multiserver_mode) {
-    if (h.port.is_null()) return Rejected{"a frame without a 'port' key in multi-server mode"};
-    auto checked = Roster::label(h.port);
-    if (!checked) return Rejected{bad_label()};
-    if (!options_.filter.empty() && *checked != options_.filter) return Filtered{};
-    if (!roster_.admits(*checked))
-      return Rejected{"a frame from a new sender while " + std::to_string(Roster::max_senders) +
-                      " others are streaming (multi-server mode keeps no more)"};
-    label = std::move(*checked);
-  }
+  auto checked = check_frame(h, count);
+  if (auto* rejected = std::get_if<Rejected>(&checked)) return std::move(*rejected);
+  if (std::holds_alternative<Filtered>(checked)) return Filtered{};
+  // multi-server: the sender's, recorded once its frame proved valid
+  const std::string label = std::move(std::get<std::string>(checked));
   Received got;
   if (h.compression.kind == wire::Compression::Kind::video) {
     auto decoded = video_.take(h, parts[1], label);

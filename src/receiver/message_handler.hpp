@@ -46,6 +46,17 @@ class MessageHandler {
   /// VideoStreams::answer), before the frame is decoded.
   std::optional<wire::VideoAnswer> video_answer(const wire::FrameHeader& header);
 
+  /// The checks of a frame message of `count` parts before its payload is
+  /// read: its stream's label ("" unless multi-server), Rejected, or
+  /// Filtered (another sender than the `filter`).
+  std::variant<std::string, Rejected, Filtered> check_frame(const wire::FrameHeader& header, std::size_t count) const;
+
+  /// Records a checked frame of stream `label` as valid (multi-server: its
+  /// sender is known from now on). take_frame() does this itself.
+  void accept_frame(const std::string& label) {
+    if (options_.multiserver_mode) roster_.frame_from(label);
+  }
+
   /// A frame message of `count` parts (`parts` keeps the first two) whose
   /// header is `header`: the frame, decoded, with what came with it; Skipped
   /// for a video packet while its stream waits for a keyframe.

@@ -13,6 +13,7 @@
 #include "netgear/error.hpp"
 #include "netgear/json_limits.hpp"
 #include "queue/bounded_queue.hpp"
+#include "receiver/frame_tap.hpp"
 #include "receiver/message_handler.hpp"
 #include "receiver/peer_watch.hpp"
 #include "receiver/reply_policy.hpp"
@@ -20,7 +21,9 @@
 #include "security/secure_setup.hpp"
 #include "transport/context.hpp"
 #include "transport/sockets.hpp"
+#include "video_codec/codecs.hpp"
 #include "wire/peer_text.hpp"
+#include "wire/viewer_topic.hpp"
 
 namespace netgear {
 
@@ -51,6 +54,17 @@ std::vector<std::string> wanted_endpoints(const Settings& s) {
   return wanted;
 }
 
+// PUB/SUB: the subscription that makes this receiver a relay's viewer (see
+// wire/viewer_topic.hpp); its codecs are those a receiver decodes.
+std::string viewer_topic_for(const Settings& s) {
+  if (s.pattern != Pattern::pub_sub) return {};
+  wire::ViewerTopic viewer;
+  viewer.id = wire::new_viewer_id();
+  if (video_codec::available()) viewer.codecs.emplace_back("h264");
+  if (s.options.multiserver_mode) viewer.port = s.options.filter;
+  return wire::encode_viewer_topic(viewer);
+}
+
 // The bound ports, wildcards resolved: what senders will stamp.
 std::vector<std::string> ports_of(const std::vector<std::string>& endpoints) {
   std::vector<std::string> ports;
@@ -62,6 +76,8 @@ std::vector<std::string> ports_of(const std::vector<std::string>& endpoints) {
 
 struct Receiver::Impl {
   const Settings settings;
+  detail::FrameTap* const tap;  // a relay's input: frames go there, undecoded
+  const std::string viewer_topic = viewer_topic_for(settings);
   const std::shared_ptr<spdlog::logger> log = detail::make_logger(settings.logging);
   const std::shared_ptr<zmq::context_t> ctx = transport::shared_context();
   const std::optional<Milliseconds> silence = detail::silence_limit(settings);
@@ -84,12 +100,14 @@ struct Receiver::Impl {
   bool closed = false;  // guarded by close_mutex
   std::thread io;
 
-  explicit Impl(Settings s)
+  explicit Impl(Settings s, detail::FrameTap* frame_tap = nullptr)
       : settings(validated(std::move(s))),
+        tap(frame_tap),
         frames(settings.options.queue_size, effective_policy(settings), queue_byte_bound(settings.options)) {
     if (settings.options.secure_mode != SecureMode::grasslands) guard.emplace(settings.options, ctx, log);
     socket = transport::open_receiver_socket(*ctx, settings.pattern, settings.options,
                                              guard ? guard->curve() : transport::Curve{});
+    if (!viewer_topic.empty()) socket.set(zmq::sockopt::subscribe, viewer_topic);
     if (detail::PeerWatch::applies(settings)) watch.emplace(*ctx, socket, settings, log);  // before binding
     endpoints = transport::bind_all(socket, wanted_endpoints(settings));
     const auto ports = ports_of(endpoints);
@@ -155,9 +173,11 @@ struct Receiver::Impl {
           }
           continue;
         }
-        // A NetGear message has 2 parts; of a longer one, only those are kept.
-        const std::size_t count = transport::recv_all(socket, parts, 2);
+        // A NetGear message has 2 parts (3 from a relay, see strip_envelope);
+        // of a longer one, only those are kept.
+        std::size_t count = transport::recv_all(socket, parts, 3);
         if (count == 0) continue;
+        strip_envelope(parts, count);
         const std::uint64_t valid_before = received + filtered + skipped;
         const int from = detail::PeerWatch::connection_of(parts.front());  // before handle() moves parts
         const bool ends = handle(parts, count);
@@ -174,6 +194,13 @@ struct Receiver::Impl {
     }
   }
 
+  // A relay sends its viewer the viewer's own topic first (the envelope).
+  void strip_envelope(std::vector<zmq::message_t>& parts, std::size_t& count) const {
+    if (viewer_topic.empty() || count < 2 || parts.front().to_string_view() != viewer_topic) return;
+    parts.erase(parts.begin());
+    --count;
+  }
+
   // One message; true when it ends the stream.
   bool handle(std::vector<zmq::message_t>& parts, std::size_t count) {
     auto header = handler->read_header(parts.front().to_string_view());
@@ -182,9 +209,10 @@ struct Receiver::Impl {
       reject(rejected->why);
       return false;
     }
-    if (auto* t = std::get_if<wire::Termination>(&header)) return on_termination(*t);
+    if (auto* t = std::get_if<wire::Termination>(&header)) return on_termination(*t, parts.front());
 
     auto& h = std::get<wire::FrameHeader>(header);
+    if (tap) return pass(h, parts, count);
     send_reply(replies->to_frame(&h, handler->video_answer(h)));  // before decoding, as vidgear
     const std::size_t wire_size = count >= 2 ? parts[1].size() : 0;
     auto outcome = handler->take_frame(h, parts, count);
@@ -204,12 +232,38 @@ struct Receiver::Impl {
     return false;
   }
 
-  bool on_termination(const wire::Termination& t) {
+  // A relay's input: checked as any frame, then handed over undecoded.
+  bool pass(wire::FrameHeader& h, std::vector<zmq::message_t>& parts, std::size_t count) {
+    auto checked = handler->check_frame(h, count);
+    if (auto* rejected = std::get_if<detail::Rejected>(&checked)) {
+      send_reply(replies->to_frame(nullptr));
+      reject(rejected->why);
+      return false;
+    }
+    if (std::holds_alternative<detail::Filtered>(checked)) {
+      send_reply(replies->to_frame(nullptr));
+      ++filtered;
+      return false;
+    }
+    const auto& label = std::get<std::string>(checked);
+    handler->accept_frame(label);
+    send_reply(replies->to_frame(&h, tap->video_answer(h, label)));
+    ++received;
+    bytes += parts[1].size();
+    tap->frame(h, label, parts[0], parts[1]);
+    return false;
+  }
+
+  bool on_termination(const wire::Termination& t, zmq::message_t& head) {
     send_reply(replies->to_termination());
     auto outcome = handler->take_termination(t);
     if (auto* rejected = std::get_if<detail::Rejected>(&outcome)) {
       reject(rejected->why);
       return false;
+    }
+    if (tap) {
+      const auto label = settings.options.multiserver_mode ? detail::Roster::label(t.port).value_or("") : "";
+      tap->termination(label, head, std::get<detail::Terminated>(outcome).ends);
     }
     if (!std::get<detail::Terminated>(outcome).ends) {
       log->info("receiver: the sender on port {} ended its stream", wire::peer_text(t.port.dump()));
@@ -259,6 +313,11 @@ std::string_view to_string(EndReason reason) noexcept {
 }
 
 Receiver::Receiver(Settings settings) : impl_(std::make_unique<Impl>(std::move(settings))) {}
+Receiver::Receiver(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Receiver detail::make_tapped_receiver(Settings settings, FrameTap& tap) {
+  return Receiver(std::make_unique<Receiver::Impl>(std::move(settings), &tap));
+}
 Receiver::~Receiver() { close(); }
 Receiver::Receiver(Receiver&&) noexcept = default;
 Receiver& Receiver::operator=(Receiver&& other) noexcept {

@@ -152,4 +152,17 @@ std::size_t recv_all(zmq::socket_t& socket, std::vector<zmq::message_t>& parts, 
   }
 }
 
+zmq::socket_t open_viewer_socket(zmq::context_t& ctx, int backlog, std::int64_t max_subscription,
+                                 const Curve& curve) {
+  zmq::socket_t socket(ctx, zmq::socket_type::xpub);
+  socket.set(zmq::sockopt::linger, 0);
+  socket.set(zmq::sockopt::sndhwm, backlog);
+  socket.set(zmq::sockopt::xpub_nodrop, 1);   // a full viewer: EAGAIN, counted, instead of a silent drop
+  socket.set(zmq::sockopt::xpub_manual, 1);   // each connection subscribed to its viewer's topic only
+  socket.set(zmq::sockopt::immediate, 1);     // no pipe (and no backlog) for a viewer not connected
+  socket.set(zmq::sockopt::maxmsgsize, max_subscription);
+  apply(socket, curve);
+  return socket;
+}
+
 }  // namespace netgear::transport

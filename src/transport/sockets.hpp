@@ -67,6 +67,13 @@ zmq::socket_t open_receiver_socket(zmq::context_t& ctx, Pattern pattern, const O
 /// wildcard ports resolved. Throws SetupError naming the endpoint.
 std::vector<std::string> bind_all(zmq::socket_t& socket, const std::vector<std::string>& endpoints);
 
+/// The socket of a relay's viewer face (see relay/viewer_face.hpp): XPUB in
+/// manual mode with XPUB_NODROP, SNDHWM `backlog` per viewer, IMMEDIATE, and
+/// subscriptions of at most `max_subscription` bytes (a longer one drops
+/// the peer). A CURVE server when `curve` is on. Not bound yet.
+zmq::socket_t open_viewer_socket(zmq::context_t& ctx, int backlog, std::int64_t max_subscription,
+                                 const Curve& curve = {});
+
 enum class WaitResult { ready, timed_out, woken, side_ready };
 
 /// Waits until `socket` has `events` (ZMQ_POLLIN / ZMQ_POLLOUT), `waker` is

@@ -27,6 +27,7 @@ struct Command {
 
 Command add_send_command(CLI::App& app);  ///< stream a source to a receiver
 Command add_recv_command(CLI::App& app);  ///< receive, show / write / save / serve to a browser / count
+Command add_relay_command(CLI::App& app);  ///< one stream in, many viewers out
 Command add_demo_command(CLI::App& app);  ///< a sender and a receiver on loopback, ends by itself
 Command add_bench_command(CLI::App& app);  ///< the throughput benchmark (bench/throughput)
 

@@ -1,4 +1,4 @@
-// netgear: the command-line tool. `netgear send`, `netgear recv`,
+// netgear: the command-line tool. `netgear send`, `netgear recv`, `netgear relay`,
 // `netgear demo`, `netgear bench`, `netgear keys`; `netgear <command> --help` for each.
 #include <iostream>
 #include <vector>
@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
   CLI::App app("netgear: real-time video frames over ZeroMQ, wire-compatible with vidgear's NetGear");
   app.require_subcommand(1);
   app.set_version_flag("--version", netgear::version());  // the library's, as netgear.__version__
-  const std::vector<Command> commands = {add_send_command(app), add_recv_command(app), add_demo_command(app),
+  const std::vector<Command> commands = {add_send_command(app), add_recv_command(app), add_relay_command(app),
+                                         add_demo_command(app),
                                          add_bench_command(app)};
   CLI::App* keys = app.add_subcommand("keys", "Secure mode key stores: generate, show, add, remove");
   keys->require_subcommand(1);
@@ -39,7 +40,7 @@ int main(int argc, char** argv) {
     return !subs.empty();
   };
   if (argc > 1 && argv[1][0] != '-' && !known(argv[1]))
-    return fail(std::string("unknown command '") + argv[1] + "': use send, recv, demo, bench or keys (see --help)", 2);
+    return fail(std::string("unknown command '") + argv[1] + "': use send, recv, relay, demo, bench or keys (see --help)", 2);
   try {
     app.parse(argc, argv);
     for (const auto& command : commands)

@@ -66,8 +66,7 @@ nlohmann::json stream_options(const StreamArgs& args) {
   return options;
 }
 
-NetGear open_stream(const StreamArgs& args, bool receive_mode) {
-  const nlohmann::json options = stream_options(args);
+PortSpec stream_port(const StreamArgs& args, const nlohmann::json& options, bool receive_mode) {
   const auto on = [&](const char* key) { return options.contains(key) && options[key] == true; };
   // A list of ports is the multi-server receiver's (it binds them all) or the
   // multi-client sender's (it connects to them all); the other side of each
@@ -82,6 +81,12 @@ NetGear open_stream(const StreamArgs& args, bool receive_mode) {
     throw OptionError("port", receive_mode ? "several ports to bind need -o multiserver_mode=true"
                                            : "several receiver ports need -o multiclient_mode=true");
   }
+  return port;
+}
+
+NetGear open_stream(const StreamArgs& args, bool receive_mode) {
+  const nlohmann::json options = stream_options(args);
+  const PortSpec port = stream_port(args, options, receive_mode);
   std::optional<std::string> address;
   if (!args.address.empty()) address = args.address;
   NetGear stream(address, port, args.protocol, args.pattern, receive_mode, args.verbose, options);

@@ -45,6 +45,10 @@ nlohmann::json stream_options(const StreamArgs& args);
 /// for JSON nested deeper than max_json_depth.
 nlohmann::json json_or_text(const std::string& text, const std::string& key);
 
+/// The port(s) of the stream: a list only where the mode takes one (a
+/// multi-server receiver, a multi-client sender). Throws OptionError.
+PortSpec stream_port(const StreamArgs& args, const nlohmann::json& options, bool receive_mode);
+
 /// Builds the NetGear. Throws OptionError / SetupError as NetGear does.
 NetGear open_stream(const StreamArgs& args, bool receive_mode);
 
