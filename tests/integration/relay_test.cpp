@@ -1,0 +1,185 @@
+// The relay on real sockets: bytes forwarded untouched, a viewer that joins
+// gets the latest frame at once, a stalled viewer misses frames (counted)
+// while the others get them all, bounds on viewers and subscriptions, the
+// end of a stream and the next one, netgear receivers dialing in, two tiers,
+// secure mode on both faces, video from the cache, push to a binding
+// receiver.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "integration/relay_support.hpp"
+#include "netgear/error.hpp"
+#include "netgear/keys.hpp"
+#include "video_codec/codecs.hpp"
+#include "wire/header.hpp"
+
+namespace netgear::test {
+namespace {
+
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+Frame small(int seed) { return pattern_frame({24, 32, 3}, Dtype::uint8, seed); }
+
+json header_of(const zmq::message_t& part) { return json::parse(part.to_string()); }
+
+// A sender aimed at the relay's input.
+Sender feed(const Relay& relay, Pattern pattern, Options options = {}) {
+  auto s = sender_settings_for(relay.input_endpoints().front(), pattern);
+  s.options = std::move(options);
+  Sender sender(std::move(s));
+  if (pattern == Pattern::pub_sub) {
+    EXPECT_TRUE(sender.wait_for_receiver(10s));
+  }
+  return sender;
+}
+
+TEST(Relay, PassesHeaderAndPayloadBytesUntouched) {
+  Relay relay(relay_config(Pattern::pair));
+  RawViewer viewer(relay.viewer_endpoint());
+  ASSERT_TRUE(has_viewers(relay, 1));
+  zmq::socket_t peer(*transport::shared_context(), zmq::socket_type::pair);
+  peer.set(zmq::sockopt::linger, 0);
+  peer.connect(relay.input_endpoints().front());
+  wire::FrameHeader h;
+  h.dtype = "uint8";
+  h.shape = wire::Shape{4, 5, 3};
+  h.message = json{{"note", "untouched"}, {"n", 1.5}};
+  const std::string head = wire::encode_header(h);
+  std::string payload(60, '\0');
+  for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>(i * 7);
+  peer.send(zmq::buffer(head), zmq::send_flags::sndmore);
+  peer.send(zmq::buffer(payload));
+  auto got = viewer.next();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].to_string(), head);
+  EXPECT_EQ(got[1].to_string(), payload);
+}
+
+TEST(Relay, AViewerThatJoinsMidStreamGetsTheLatestFrameAtOnce) {
+  Relay relay(relay_config(Pattern::req_rep));
+  Sender sender = feed(relay, Pattern::req_rep);
+  for (int i = 0; i < 5; ++i) send_reliably(sender, small(i), i);
+  ASSERT_TRUE(eventually([&] { return !relay.stats().streams.empty() && relay.stats().streams[0].frames == 5; }));
+  RawViewer viewer(relay.viewer_endpoint());
+  auto first = viewer.next();
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(header_of(first[0])["message"], 4);  // before any new frame was sent
+  send_reliably(sender, small(5), 5);
+  auto second = viewer.next();
+  ASSERT_EQ(second.size(), 2u);
+  EXPECT_EQ(header_of(second[0])["message"], 5);
+}
+
+TEST(Relay, AStalledViewerMissesFramesWhileTheSenderAndTheOthersGoOn) {
+  auto config = relay_config(Pattern::req_rep);
+  config.viewer_backlog = 2;
+  Relay relay(config);
+  RawViewer stalled(relay.viewer_endpoint(), /*rcvhwm=*/1);  // never reads
+  RawViewer reader(relay.viewer_endpoint());
+  ASSERT_TRUE(has_viewers(relay, 2));
+  constexpr int kFrames = 60;
+  int read = 0;
+  std::thread reading([&] {
+    while (read < kFrames && !reader.next(10s).empty()) ++read;
+  });
+  Sender sender = feed(relay, Pattern::req_rep);
+  const Frame big = pattern_frame({256, 512, 3}, Dtype::uint8, 1);  // 384 KiB: kernel buffers fill at once
+  for (int i = 0; i < kFrames; ++i) ASSERT_EQ(sender.send(big, i).status, SendStatus::delivered) << i;
+  reading.join();
+  EXPECT_EQ(read, kFrames);
+  const auto stats = relay.stats();
+  ASSERT_EQ(stats.viewers.size(), 2u);
+  for (const auto& v : stats.viewers) {
+    EXPECT_EQ(v.frames + v.dropped, static_cast<std::uint64_t>(kFrames)) << v.id;
+    if (v.id == stalled.id()) {
+      EXPECT_GT(v.dropped, 0u);
+      EXPECT_GT(v.lag_ms, 0.0);
+    } else {
+      EXPECT_EQ(v.dropped, 0u);
+    }
+  }
+}
+
+TEST(Relay, AViewerBeyondMaxViewersIsRefusedAndGetsNothing) {
+  auto config = relay_config(Pattern::req_rep);
+  config.max_viewers = 2;
+  Relay relay(config);
+  RawViewer a(relay.viewer_endpoint()), b(relay.viewer_endpoint());
+  ASSERT_TRUE(has_viewers(relay, 2));
+  RawViewer c(relay.viewer_endpoint());
+  ASSERT_TRUE(eventually([&] { return relay.stats().viewers_refused == 1; }));
+  Sender sender = feed(relay, Pattern::req_rep);
+  send_reliably(sender, small(1), 1);
+  EXPECT_EQ(a.next().size(), 2u);
+  EXPECT_EQ(b.next().size(), 2u);
+  EXPECT_TRUE(c.next(300ms).empty());
+}
+
+TEST(Relay, SubscriptionsThatAreNoViewerTopicServeNoOne) {
+  Relay relay(relay_config(Pattern::req_rep));
+  zmq::socket_t liar(*transport::shared_context(), zmq::socket_type::sub);
+  liar.set(zmq::sockopt::linger, 0);
+  liar.set(zmq::sockopt::subscribe, "");
+  for (int i = 0; i < 500; ++i)
+    liar.set(zmq::sockopt::subscribe, std::string(wire::viewer_topic_prefix) + "not-an-id-" + std::to_string(i));
+  liar.connect(relay.viewer_endpoint());
+  zmq::socket_t flooder(*transport::shared_context(), zmq::socket_type::sub);  // one topic over the limit
+  flooder.set(zmq::sockopt::linger, 0);
+  flooder.set(zmq::sockopt::subscribe, std::string(wire::viewer_topic_prefix) + std::string(4096, 'a'));
+  flooder.connect(relay.viewer_endpoint());
+  RawViewer honest(relay.viewer_endpoint());
+  ASSERT_TRUE(has_viewers(relay, 1));
+  Sender sender = feed(relay, Pattern::req_rep);
+  send_reliably(sender, small(1), 1);
+  EXPECT_EQ(honest.next().size(), 2u);
+  zmq::message_t nothing;
+  liar.set(zmq::sockopt::rcvtimeo, 300);
+  EXPECT_FALSE(liar.recv(nothing));
+  EXPECT_EQ(relay.stats().viewers.size(), 1u);
+}
+
+TEST(Relay, TheEndOfAStreamReachesTheViewersAndTheNextStreamFollows) {
+  Relay relay(relay_config(Pattern::pair));
+  RawViewer viewer(relay.viewer_endpoint());
+  ASSERT_TRUE(has_viewers(relay, 1));
+  {
+    Sender first = feed(relay, Pattern::pair);
+    send_reliably(first, small(1), 1);
+    EXPECT_EQ(viewer.next().size(), 2u);
+  }  // closed: its termination goes out
+  auto end = viewer.next();
+  ASSERT_EQ(end.size(), 1u);
+  EXPECT_EQ(header_of(end[0])["terminate_flag"], true);
+  EXPECT_TRUE(eventually([&] { return relay.stats().streams_ended == 1; }));
+  Sender second = feed(relay, Pattern::pair);
+  send_reliably(second, small(2), 2);
+  auto next = viewer.next();
+  ASSERT_EQ(next.size(), 2u);
+  EXPECT_EQ(header_of(next[0])["message"], 2);
+  EXPECT_FALSE(relay.ended());
+}
+
+TEST(Relay, WithOnceItEndsWithTheStream) {
+  auto config = relay_config(Pattern::pair);
+  config.once = true;
+  Relay relay(config);
+  { Sender sender = feed(relay, Pattern::pair); send_reliably(sender, small(1), 1); }
+  EXPECT_TRUE(relay.wait(10s));
+}
+
+TEST(Relay, MisconfigurationIsNamed) {
+  auto config = relay_config(Pattern::pair);
+  config.viewer_backlog = 0;
+  EXPECT_EQ(option_error_key([&] { Relay r(config); }), "viewer_backlog");
+  config = relay_config(Pattern::pair);
+  config.max_viewers = 0;
+  EXPECT_EQ(option_error_key([&] { Relay r(config); }), "max_viewers");
+  config = relay_config(Pattern::pair);
+  config.viewers.port = PortSpec(std::vector<std::string>{"0", "0"});
+  EXPECT_EQ(option_error_key([&] { Relay r(config); }), "port");
+}
+
+}  // namespace
+}  // namespace netgear::test
