@@ -183,3 +183,46 @@ TEST(Relay, MisconfigurationIsNamed) {
 
 }  // namespace
 }  // namespace netgear::test
+
+namespace netgear::test {
+namespace {
+
+// A receiver that binds, as vidgear's do, and the relay pushing to it.
+class RelayPush : public ::testing::TestWithParam<Pattern> {};
+
+TEST_P(RelayPush, ABindingReceiverGetsEveryFrameAndTheEnd) {
+  const Pattern pattern = GetParam();
+  Receiver target(receiver_settings(Protocol::tcp, pattern));
+  auto config = relay_config(Pattern::req_rep);
+  config.push.push_back(sender_settings_for(target.endpoints().front(), pattern));
+  Relay relay(config);
+  {
+    Sender sender = feed(relay, Pattern::req_rep);
+    int sent = 0;
+    if (pattern == Pattern::pub_sub) {  // frames before the subscription arrives go nowhere
+      ASSERT_TRUE(eventually([&] {
+        send_reliably(sender, small(sent), sent);
+        ++sent;
+        return target.stats().received > 0;
+      }));
+    }
+    for (int i = 0; i < 5; ++i, ++sent) {
+      send_reliably(sender, small(sent), sent);
+      auto got = target.recv_for(10s);
+      ASSERT_TRUE(got);
+      EXPECT_TRUE(is_pattern_frame(got->frame, got->message.get<int>()));
+      if (pattern != Pattern::pub_sub) {
+        EXPECT_EQ(got->message, sent);
+      }
+    }
+  }
+  EXPECT_TRUE(eventually([&] { return target.end_reason() == EndReason::terminated; }));
+  const auto stats = relay.stats();
+  ASSERT_EQ(stats.push.size(), 1u);
+  EXPECT_GE(stats.push[0].frames, 5u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Patterns, RelayPush, ::testing::Values(Pattern::pair, Pattern::req_rep, Pattern::pub_sub));
+
+}  // namespace
+}  // namespace netgear::test
