@@ -127,7 +127,7 @@ bool ViewerFace::deliver(const std::string& topic, Viewer& viewer, Packet& packe
     if (packet.keyframe) viewer.waiting.erase(packet.label);
     if (viewer.waiting.count(packet.label)) {
       missed();
-      return true;
+      return false;  // its keyframe was asked for when it began to wait
     }
   }
   if (!offer(topic, packet)) {

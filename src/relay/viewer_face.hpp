@@ -53,7 +53,7 @@ class ViewerFace {
   std::set<std::string> read_subscriptions(FrameCache& cache, Clock::time_point now);
 
   /// Sends a frame packet to every viewer that wants it. Returns whether a
-  /// viewer now waits for a keyframe of its stream.
+  /// viewer began to wait for a keyframe of its stream (it missed a packet).
   bool send_frame(Packet& packet, Clock::time_point now);
 
   /// Sends a termination to every viewer; one that cannot take it now is
@@ -86,7 +86,7 @@ class ViewerFace {
   void leave(const std::string& topic);
   /// One packet to one viewer: true if the socket took it.
   bool offer(const std::string& topic, Packet& packet);
-  /// A frame to one viewer by the rules above; true when it now waits for a keyframe.
+  /// A frame to one viewer by the rules above; true when it began to wait for a keyframe.
   bool deliver(const std::string& topic, Viewer& viewer, Packet& packet, Clock::time_point now);
 
   const RelayConfig& config_;

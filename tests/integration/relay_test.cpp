@@ -8,6 +8,8 @@
 
 #include <thread>
 
+#include <opencv2/imgproc.hpp>
+
 #include "integration/relay_support.hpp"
 #include "netgear/error.hpp"
 #include "netgear/keys.hpp"
@@ -223,6 +225,83 @@ TEST_P(RelayPush, ABindingReceiverGetsEveryFrameAndTheEnd) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Patterns, RelayPush, ::testing::Values(Pattern::pair, Pattern::req_rep, Pattern::pub_sub));
+
+}  // namespace
+}  // namespace netgear::test
+
+namespace netgear::test {
+namespace {
+
+// Video-coded streams through the relay (netgear senders with video_codec).
+class RelayVideo : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!video_codec::available()) GTEST_SKIP() << "built without libavcodec";
+  }
+
+  static Options video_options() {
+    Options o;
+    o.set("video_codec", "h264");
+    o.set("video_encoder", "libx264");
+    return o;
+  }
+
+  static Frame picture(int i) {
+    cv::Mat m(240, 320, CV_8UC3, cv::Scalar(40, 90, 160));
+    cv::rectangle(m, cv::Rect(10 + i * 5, 60, 80, 80), cv::Scalar(200, 30, 90), cv::FILLED);
+    return Frame(m);
+  }
+
+  static bool is_keyframe(const std::vector<zmq::message_t>& message) {
+    return header_of(message.at(0))["compression"]["key"] == true;
+  }
+};
+
+TEST_F(RelayVideo, AViewerThatJoinsMidStreamStartsAtTheLastKeyframe) {
+  Relay relay(relay_config(Pattern::req_rep));
+  Sender sender = feed(relay, Pattern::req_rep, video_options());
+  for (int i = 0; i < 3; ++i) send_reliably(sender, picture(i), i);
+  ASSERT_TRUE(eventually([&] { return !relay.stats().streams.empty() && relay.stats().streams[0].frames == 3; }));
+  RawViewer viewer(relay.viewer_endpoint(), 1000, ";h264");
+  // The offer (frame 0) was a still image; the video began at frame 1, a keyframe.
+  auto first = viewer.next();
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_TRUE(is_keyframe(first));
+  EXPECT_EQ(header_of(first[0])["message"], 1);
+  auto second = viewer.next();
+  ASSERT_EQ(second.size(), 2u);
+  EXPECT_FALSE(is_keyframe(second));
+  EXPECT_EQ(header_of(second[0])["message"], 2);
+}
+
+TEST_F(RelayVideo, AViewerThatJoinsPastTheCacheGetsTheKeyframeTheRelayAsksFor) {
+  auto config = relay_config(Pattern::req_rep);
+  config.viewer_backlog = 2;  // the cache holds a keyframe and one packet at most
+  Relay relay(config);
+  Sender sender = feed(relay, Pattern::req_rep, video_options());
+  for (int i = 0; i < 6; ++i) send_reliably(sender, picture(i), i);
+  RawViewer viewer(relay.viewer_endpoint(), 1000, ";h264");
+  ASSERT_TRUE(has_viewers(relay, 1));
+  for (int i = 6; i < 9; ++i) send_reliably(sender, picture(i), i);  // 6 carries the request back, 7 answers it
+  auto first = viewer.next();
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_TRUE(is_keyframe(first));
+  EXPECT_EQ(header_of(first[0])["message"], 7);
+  EXPECT_EQ(sender.stats().keyframes, 2u);  // the first, and the one asked for
+}
+
+TEST_F(RelayVideo, AViewerThatDoesNotDecodeTheCodecGetsNoneOfItAndItIsCounted) {
+  Relay relay(relay_config(Pattern::req_rep));
+  RawViewer viewer(relay.viewer_endpoint());  // no codecs in its topic
+  ASSERT_TRUE(has_viewers(relay, 1));
+  Sender sender = feed(relay, Pattern::req_rep, video_options());
+  for (int i = 0; i < 4; ++i) send_reliably(sender, picture(i), i);
+  auto still = viewer.next();  // the offer is a still image anyone can show
+  ASSERT_EQ(still.size(), 2u);
+  EXPECT_EQ(header_of(still[0])["message"], 0);
+  EXPECT_TRUE(viewer.next(300ms).empty());
+  EXPECT_TRUE(eventually([&] { return relay.stats().viewers.at(0).dropped == 3; }));
+}
 
 }  // namespace
 }  // namespace netgear::test
