@@ -305,3 +305,189 @@ TEST_F(RelayVideo, AViewerThatDoesNotDecodeTheCodecGetsNoneOfItAndItIsCounted) {
 
 }  // namespace
 }  // namespace netgear::test
+
+namespace netgear::test {
+namespace {
+
+// netgear receivers as viewers: they dial the relay (receiver_dials).
+Receiver viewer_of(const Relay& relay, Options options = {}) {
+  return Receiver(viewer_settings(relay.viewer_endpoint(), std::move(options)));
+}
+
+TEST(RelayViewers, NetgearReceiversDialInAndGetEveryFrameAndTheEnd) {
+  Relay relay(relay_config(Pattern::req_rep));
+  std::vector<Receiver> viewers;
+  for (int i = 0; i < 3; ++i) viewers.push_back(viewer_of(relay));
+  ASSERT_TRUE(has_viewers(relay, 3));
+  {
+    Sender sender = feed(relay, Pattern::req_rep);
+    for (int i = 0; i < 10; ++i) {
+      send_reliably(sender, small(i), i);
+      for (auto& v : viewers) {  // in step, so no viewer falls behind its backlog
+        auto got = v.recv_for(10s);
+        ASSERT_TRUE(got);
+        EXPECT_EQ(got->message, i);
+        EXPECT_TRUE(is_pattern_frame(got->frame, i));
+      }
+    }
+  }
+  for (auto& v : viewers) {
+    EXPECT_FALSE(v.recv_for(10s));
+    EXPECT_EQ(v.end_reason(), EndReason::terminated);
+  }
+}
+
+TEST(RelayViewers, AViewerThatLeavesIsForgottenAndOneThatComesBackIsServedAgain) {
+  Relay relay(relay_config(Pattern::req_rep));
+  Receiver stays = viewer_of(relay);
+  std::optional<Receiver> leaves(viewer_of(relay));
+  ASSERT_TRUE(has_viewers(relay, 2));
+  Sender sender = feed(relay, Pattern::req_rep);
+  send_reliably(sender, small(1), 1);
+  ASSERT_TRUE(leaves->recv_for(10s));
+  leaves.reset();
+  ASSERT_TRUE(has_viewers(relay, 1));
+  Receiver back = viewer_of(relay);
+  auto latest = back.recv_for(10s);  // the latest frame, at once
+  ASSERT_TRUE(latest);
+  EXPECT_EQ(latest->message, 1);
+  send_reliably(sender, small(2), 2);
+  auto next = back.recv_for(10s);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->message, 2);
+  EXPECT_EQ(relay.stats().viewers_joined, 3u);
+}
+
+TEST(RelayViewers, AMultiServerViewerGetsTheLabelsAndItsFilterIsAppliedByTheRelay) {
+  auto config = relay_config(Pattern::req_rep);
+  config.input.port = PortSpec(std::vector<std::string>{"0", "0"});
+  config.input.options.set("multiserver_mode", true);
+  Relay relay(config);
+  const auto inputs = relay.input_endpoints();
+  ASSERT_EQ(inputs.size(), 2u);
+  Options every, one;
+  every.set("multiserver_mode", true);
+  one.set("multiserver_mode", true);
+  one.set("filter", port_of(inputs[1]));
+  Receiver all = viewer_of(relay, every), filtered = viewer_of(relay, one);
+  ASSERT_TRUE(has_viewers(relay, 2));
+  std::vector<Sender> senders;
+  for (const auto& input : inputs) {
+    Options o;
+    o.set("multiserver_mode", true);
+    auto s = sender_settings_for(input, Pattern::req_rep);
+    s.options = o;
+    senders.emplace_back(s);
+  }
+  for (int i = 0; i < 2; ++i) send_reliably(senders[i], small(i), i);
+  for (int i = 0; i < 2; ++i) {
+    auto got = all.recv_for(10s);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->port.dump(), port_of(inputs[got->message.get<int>()])) << got->port;
+  }
+  auto only = filtered.recv_for(10s);
+  ASSERT_TRUE(only);
+  EXPECT_EQ(only->message, 1);
+  EXPECT_FALSE(filtered.recv_for(300ms));
+  EXPECT_EQ(filtered.stats().filtered, 0u);  // the relay never sent it the other stream
+}
+
+// camera -> tier 1 -> tier 2 -> viewer; tier 2's input dials tier 1's viewer face.
+RelayConfig tier2_of(const Relay& tier1) {
+  auto config = relay_config(Pattern::pub_sub);
+  config.input = viewer_settings(tier1.viewer_endpoint());
+  return config;
+}
+
+TEST(RelayTree, TwoTiersCarryTheFramesAndTheEndOfTheStream) {
+  Relay tier1(relay_config(Pattern::req_rep));
+  Relay tier2(tier2_of(tier1));
+  ASSERT_TRUE(has_viewers(tier1, 1));
+  Receiver viewer = viewer_of(tier2);
+  ASSERT_TRUE(has_viewers(tier2, 1));
+  {
+    Sender camera = feed(tier1, Pattern::req_rep);
+    for (int i = 0; i < 5; ++i) {
+      send_reliably(camera, small(i), i);
+      auto got = viewer.recv_for(10s);
+      ASSERT_TRUE(got);
+      EXPECT_EQ(got->message, i);
+      EXPECT_TRUE(is_pattern_frame(got->frame, i));
+    }
+  }
+  EXPECT_FALSE(viewer.recv_for(10s));
+  EXPECT_EQ(viewer.end_reason(), EndReason::terminated);
+  EXPECT_TRUE(eventually([&] { return tier2.stats().streams_ended == 1; }));
+  EXPECT_FALSE(tier2.ended());  // waits for the next stream
+}
+
+TEST(RelayTree, ATierThatRestartsIsRejoinedWithoutRestartingTheOthers) {
+  auto config1 = relay_config(Pattern::pub_sub);
+  std::optional<Relay> tier1(std::in_place, config1);
+  const auto input = tier1->input_endpoints().front(), face = tier1->viewer_endpoint();
+  Relay tier2(tier2_of(*tier1));
+  Receiver viewer = viewer_of(tier2);
+  ASSERT_TRUE(has_viewers(*tier1, 1));
+  ASSERT_TRUE(has_viewers(tier2, 1));
+  Sender camera = feed(*tier1, Pattern::pub_sub);
+  auto frames_through = [&](int from) {
+    return eventually([&] {
+      send_reliably(camera, small(from), from);
+      auto got = viewer.recv_for(100ms);
+      return got && got->message.get<int>() >= from;
+    });
+  };
+  ASSERT_TRUE(frames_through(1));
+  tier1.reset();  // gone, as with kill -9: no end of stream
+  config1.input.port = PortSpec(port_of(input));
+  config1.viewers.port = PortSpec(port_of(face));
+  tier1.emplace(config1);
+  EXPECT_TRUE(frames_through(1000));  // the camera, tier 2 and the viewer found it again
+  EXPECT_EQ(viewer.end_reason(), EndReason::none);
+}
+
+// Secure mode on both faces: the relay is the CURVE server of its input
+// and of its viewer face; senders and viewers are clients.
+class RelaySecure : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!zmq_has("curve")) GTEST_SKIP() << "this libzmq has no CURVE";
+    KeyStore::at(dir.str()).generate();
+  }
+  Options secure(int mode) const {
+    Options o;
+    o.set("secure_mode", mode);
+    o.set("custom_cert_location", dir.str());
+    return o;
+  }
+  TempDir dir;
+};
+
+TEST_F(RelaySecure, BothFacesSecureCarryTheStreamAndAPlainViewerGetsNothing) {
+  Relay relay(relay_config(Pattern::req_rep, secure(2), secure(2)));
+  Receiver viewer = viewer_of(relay, secure(2));
+  ASSERT_TRUE(has_viewers(relay, 1));
+  RawViewer plain(relay.viewer_endpoint());  // no CURVE: its handshake fails, it never subscribes
+  Sender sender = feed(relay, Pattern::req_rep, secure(2));
+  send_reliably(sender, small(3), 3);
+  auto got = viewer.recv_for(10s);
+  ASSERT_TRUE(got);
+  EXPECT_TRUE(is_pattern_frame(got->frame, 3));
+  EXPECT_TRUE(plain.next(300ms).empty());
+  EXPECT_EQ(relay.stats().viewers.size(), 1u);
+}
+
+TEST_F(RelaySecure, APlainSenderGetsNothingIntoASecureRelay) {
+  Relay relay(relay_config(Pattern::pair, secure(1), secure(1)));
+  Receiver viewer = viewer_of(relay, secure(1));
+  ASSERT_TRUE(has_viewers(relay, 1));
+  auto s = sender_settings_for(relay.input_endpoints().front(), Pattern::pair);
+  s.options.set("request_timeout", 300);
+  s.options.set("max_retries", 1);
+  Sender plain(s);
+  EXPECT_THROW(plain.send(small(1)), PeerLostError);
+  EXPECT_TRUE(relay.stats().streams.empty());
+}
+
+}  // namespace
+}  // namespace netgear::test

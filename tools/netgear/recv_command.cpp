@@ -13,6 +13,7 @@
 #include "commands.hpp"
 #include "interrupt.hpp"
 #include "netgear/json_limits.hpp"
+#include "http_viewer.hpp"
 #include "sinks.hpp"
 #include "status.hpp"
 #include "stream_args.hpp"
@@ -39,23 +40,6 @@ struct RecvArgs {
   bool json = false;
   bool keep_listening = false;
 };
-
-// "8080" (loopback only) or "HOST:8080"; port 0 = any free port.
-std::unique_ptr<MjpegServer> open_viewer(const std::string& spec, ViewerOptions options) {
-  const auto colon = spec.rfind(':');
-  const std::string host = colon == std::string::npos ? "127.0.0.1" : spec.substr(0, colon);
-  const std::string port = colon == std::string::npos ? spec : spec.substr(colon + 1);
-  int number = -1;
-  try {
-    std::size_t used = 0;
-    number = std::stoi(port, &used);
-    if (used != port.size()) number = -1;
-  } catch (const std::exception&) {
-  }
-  if (number < 0 || number > 65535)
-    throw OptionError("http", fmt::format("'{}' is not PORT or HOST:PORT (e.g. --http 8080, --http 0.0.0.0:8080)", spec));
-  return std::make_unique<MjpegServer>(host == "*" ? "0.0.0.0" : host, number, std::move(options));
-}
 
 // What the browser page lists: the status without the JSON-lines bookkeeping.
 nlohmann::json for_viewer(nlohmann::json status) {
@@ -107,7 +91,7 @@ int run_recv(const RecvArgs& a) {
   if (!a.write.empty()) sinks.push_back(open_video_sink(a.write, a.write_fps));
   if (!a.save_dir.empty()) sinks.push_back(open_image_sink(a.save_dir, a.save_format, a.save_every));
   std::unique_ptr<MjpegServer> viewer = a.http.empty() ? nullptr
-                                                          : open_viewer(a.http, {.allowed_hosts = a.http_allow_hosts,
+                                                          : open_http_viewer(a.http, {.allowed_hosts = a.http_allow_hosts,
                                                                                  .any_host = a.http_any_host});
   const nlohmann::json reply = a.reply.empty() ? nlohmann::json(nullptr) : json_or_text(a.reply, "reply");
   if (!reply.is_null() && stream_options(a.stream).value("bidirectional_mode", false) != true)

@@ -2,14 +2,18 @@
 // any number of viewers that dial in (`netgear recv --pattern 2 --dial`),
 // optionally pushing it to receivers that bind, with live stats per stream
 // and per viewer, until Ctrl+C (or, with --once, the end of the stream).
+#include <atomic>
 #include <chrono>
+#include <optional>
 #include <iostream>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "http_viewer.hpp"
 #include "interrupt.hpp"
+#include "netgear/receiver.hpp"
 #include "netgear/relay.hpp"
 #include "relay_stats.hpp"
 #include "stream_args.hpp"
@@ -31,6 +35,51 @@ struct RelayArgs {
   bool once = false;
   bool json = false;
   double interval = 1.0;
+  std::string http;
+  std::vector<std::string> http_allow_hosts;
+  bool http_any_host = false;
+};
+
+// --http: the browser page, fed by a viewer of the relay's own that dials it
+// like any other (so the page shows what viewers get).
+class PageViewer {
+ public:
+  PageViewer(const RelayArgs& a, const Relay& relay, const Settings& face)
+      : server_(open_http_viewer(a.http, {.allowed_hosts = a.http_allow_hosts, .any_host = a.http_any_host})) {
+    Settings s;
+    const auto host = a.viewer_address == "*" || a.viewer_address == "0.0.0.0" ? "127.0.0.1" : a.viewer_address;
+    s.address = host;
+    const auto endpoint = relay.viewer_endpoint();
+    s.port = PortSpec(endpoint.substr(endpoint.rfind(':') + 1));
+    s.protocol = face.protocol;
+    s.pattern = Pattern::pub_sub;
+    s.options = face.options;
+    s.options.set("receiver_dials", true);
+    s.options.set("overflow_policy", "latest_only");  // a page shows the latest frame
+    receiver_.emplace(std::move(s));
+    thread_ = std::thread([this] {
+      while (!stop_) {
+        if (auto got = receiver_->recv_for(milliseconds(100))) server_->publish(got->frame.mat());
+      }
+    });
+  }
+  ~PageViewer() {
+    stop_ = true;
+    thread_.join();
+    receiver_->close();
+    server_->stop();
+  }
+  PageViewer(const PageViewer&) = delete;
+  PageViewer& operator=(const PageViewer&) = delete;
+
+  [[nodiscard]] std::string url() const { return server_->url(); }
+  void set_stats(nlohmann::json stats) { server_->set_stats(std::move(stats)); }
+
+ private:
+  std::unique_ptr<MjpegServer> server_;
+  std::optional<Receiver> receiver_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
 };
 
 Settings input_settings(const RelayArgs& a) {
@@ -83,17 +132,21 @@ int run_relay(const RelayArgs& a) {
   config.max_viewers = a.max_viewers;
   config.viewer_backlog = a.viewer_backlog;
   config.once = a.once;
+  const Settings face = config.viewers;
   Relay relay(std::move(config));
+  std::optional<PageViewer> page;
+  if (!a.http.empty()) page.emplace(a, relay, face);
 
   if (a.json) {
-    std::cout << nlohmann::json{{"event", "relaying"}, {"input", relay.input_endpoints()},
-                                {"viewers", relay.viewer_endpoint()}}
-                     .dump()
-              << std::endl;
+    nlohmann::json start = {{"event", "relaying"}, {"input", relay.input_endpoints()},
+                            {"viewers", relay.viewer_endpoint()}};
+    if (page) start["http"] = page->url();
+    std::cout << start.dump() << std::endl;
   } else {
     std::cout << fmt::format("netgear relay: input on {}, viewers dial {} (Ctrl+C ends)\n",
                              fmt::join(relay.input_endpoints(), ", "), relay.viewer_endpoint())
               << std::flush;
+    if (page) std::cout << "netgear relay: watch it at " << page->url() << "\n" << std::flush;
   }
   RelayRates rates;
   auto next = steady_clock::now();
@@ -103,6 +156,7 @@ int run_relay(const RelayArgs& a) {
     if (now < next) continue;
     next = now + duration_cast<steady_clock::duration>(duration<double>(a.interval));
     const auto line = rates.update(relay.stats(), now);
+    if (page) page->set_stats(line);
     if (a.json)
       std::cout << line.dump() << std::endl;
     else
@@ -139,6 +193,10 @@ Command add_relay_command(CLI::App& app) {
   cmd->add_option("--viewer-backlog", args->viewer_backlog, "frames queued per viewer before it misses frames")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  cmd->add_option("--http", args->http,
+                  "serve the stream to a browser: PORT (loopback) or HOST:PORT (as netgear recv --http)");
+  cmd->add_option("--http-allow-host", args->http_allow_hosts, "a host name the browser page answers to (repeatable)");
+  cmd->add_flag("--http-any-host", args->http_any_host, "answer any Host header (turns the DNS-rebinding check off)");
   cmd->add_flag("--once", args->once, "end when the stream ends (default: wait for the next one)");
   cmd->add_flag("--json", args->json, "machine-readable output: one JSON object per line");
   cmd->add_option("--interval", args->interval, "seconds between status lines")
