@@ -194,6 +194,7 @@ const std::vector<Field>& table() {
       flag_field("multiclient_mode", &Options::multiclient_mode),
       flag_field("bidirectional_mode", &Options::bidirectional_mode),
       flag_field("force_terminate", &Options::force_terminate),
+      flag_field("receiver_dials", &Options::receiver_dials),
       field("filter", &Options::filter, as_string, no_rule),
       field("secure_mode", &Options::secure_mode, as_int,
             [](std::string_view k, auto mode) { check_secure_mode(k, static_cast<long long>(mode)); }),

@@ -20,8 +20,10 @@ PortSpec::PortSpec(std::initializer_list<int> ports) : is_list(true) {
 
 std::string Settings::effective_address(Role role) const {
   if (address) return *address;
-  return role == Role::sender ? "localhost" : "*";
+  return binds(role) ? "*" : "localhost";
 }
+
+bool Settings::binds(Role role) const { return (role == Role::receiver) != options.receiver_dials; }
 
 std::vector<std::string> Settings::effective_ports() const {
   return port.values.empty() ? std::vector<std::string>{"5555"} : port.values;
@@ -33,9 +35,11 @@ void require(bool ok, const char* key, const std::string& problem) {
   if (!ok) throw OptionError(key, problem);
 }
 
-void validate_tcp_port(const std::string& port, Role role) {
+void validate_tcp_port(const std::string& port, bool binds) {
   if (port == "*" || port == "0") {
-    require(role == Role::receiver, "port", "'" + port + "' (any free port) only makes sense on a receiver, which binds");
+    require(binds, "port",
+            "'" + port + "' (any free port) only makes sense on the side that binds (the receiver, or the sender "
+            "with receiver_dials)");
     return;
   }
   unsigned value = 0;
@@ -91,6 +95,9 @@ void validate_ssh_tunnel(const Settings& s, Role role) {
   }
   require(role == Role::sender, "ssh_tunnel_mode",
           "only applies to a sender (it reaches its receiver through SSH); the receiver binds as usual");
+  require(!o.receiver_dials, "ssh_tunnel_mode",
+          "cannot be combined with receiver_dials: the tunnel runs from a sender to a receiver that listens; with "
+          "receiver_dials the sender listens, so run the tunnel on the receiver's side (ssh -L) and dial through it");
   require(!o.multiserver_mode && !o.multiclient_mode, "ssh_tunnel_mode",
           std::string("cannot be combined with ") + (o.multiserver_mode ? "multiserver_mode" : "multiclient_mode") +
               " (one tunnel leads to one receiver)");
@@ -148,8 +155,9 @@ void Settings::validate(Role role) const {
   // Mode topology (vidgear's rules): who takes a list of ports.
   const bool explicit_port = !port.values.empty();
   if (o.multiserver_mode) {
-    if (role == Role::receiver)
-      require(port.is_list, "port", "multiserver_mode needs a list of ports on the receiver, one per sender");
+    if (role == Role::receiver)  // one that dials may dial a relay's one port, which carries every sender
+      require(port.is_list || o.receiver_dials, "port",
+              "multiserver_mode needs a list of ports on the receiver, one per sender");
     else
       require(explicit_port && !port.is_list, "port", "multiserver_mode needs this sender's own single port");
   }
@@ -209,7 +217,7 @@ void Settings::validate(Role role) const {
           "a list of ports needs multiserver_mode (receiver) or multiclient_mode (sender)");
   for (const auto& p : ports) {
     require(!p.empty(), "port", "is empty");
-    if (protocol == Protocol::tcp) validate_tcp_port(p, role);
+    if (protocol == Protocol::tcp) validate_tcp_port(p, binds(role));
   }
 }
 

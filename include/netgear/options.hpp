@@ -39,6 +39,11 @@ struct Options {
   bool bidirectional_mode = false;  ///< receiver returns data with each reply (patterns 0, 1)
   bool force_terminate = false;     ///< sender close() does not wait for the receiver
   std::string filter;               ///< SUB prefix filter in multi-server PUB/SUB
+  /// netgear: the receiver connects ("dials") and the sender binds, the
+  /// reverse of vidgear's rule; set it on both sides. For a viewer behind
+  /// NAT that dials out to a camera that listens, and for relays. The side
+  /// that binds is the CURVE server in secure mode.
+  bool receiver_dials = false;
 
   // -- secure mode -------------------------------------------------------------
   SecureMode secure_mode = SecureMode::grasslands;
@@ -229,7 +234,7 @@ struct PortSpec {
 
 /// Everything a Sender or Receiver is made from.
 struct Settings {
-  /// Unset: "localhost" for a sender, "*" for a receiver.
+  /// Unset: "*" for the side that binds, "localhost" for the one that connects.
   std::optional<std::string> address;
   PortSpec port;
   Protocol protocol = Protocol::tcp;
@@ -242,7 +247,10 @@ struct Settings {
   /// naming the first bad field.
   void validate(Role role) const;
 
-  /// The address this role uses (default applied).
+  /// Whether this role binds (the receiver, unless options.receiver_dials).
+  [[nodiscard]] bool binds(Role role) const;
+  /// The address this role uses (default applied: "*" where it binds,
+  /// "localhost" where it connects).
   [[nodiscard]] std::string effective_address(Role role) const;
   /// The ports this role uses (default "5555" applied).
   [[nodiscard]] std::vector<std::string> effective_ports() const;

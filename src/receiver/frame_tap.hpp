@@ -30,13 +30,14 @@ class FrameTap {
   virtual void frame(const wire::FrameHeader& header, const std::string& label, zmq::message_t& head,
                      zmq::message_t& payload) = 0;
 
-  /// A termination; `ends`: it ends the stream (the receiver's I/O thread
-  /// stops after this call).
+  /// A termination; `ends`: it ends the stream. A tapped receiver then goes
+  /// on, on the same socket, with the next stream.
   virtual void termination(const std::string& label, zmq::message_t& head, bool ends) = 0;
 };
 
-/// A Receiver whose frames go to `tap` (which must outlive it); recv()
-/// returns nothing but the end of the stream.
+/// A Receiver whose frames go to `tap` (which must outlive it); it outlives
+/// its streams (a termination does not end it; silence, vanished senders or
+/// a failure do); recv() returns nothing.
 Receiver make_tapped_receiver(Settings settings, FrameTap& tap);
 
 }  // namespace netgear::detail

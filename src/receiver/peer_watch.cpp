@@ -27,7 +27,9 @@ PeerWatch::PeerWatch(zmq::context_t& ctx, zmq::socket_t& watched, const Settings
       pair_(settings.pattern == Pattern::pair) {}
 
 bool PeerWatch::applies(const Settings& settings) {
-  return settings.protocol == Protocol::tcp || settings.protocol == Protocol::ipc;
+  // A receiver that dials has one peer, which ZeroMQ reconnects to: no
+  // connections come and go for it to judge.
+  return (settings.protocol == Protocol::tcp || settings.protocol == Protocol::ipc) && settings.binds(Role::receiver);
 }
 
 void PeerWatch::drain(Time now) {

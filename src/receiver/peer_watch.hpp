@@ -32,7 +32,8 @@ class PeerWatch {
   PeerWatch(zmq::context_t& ctx, zmq::socket_t& watched, const Settings& settings,
             std::shared_ptr<spdlog::logger> log);
 
-  /// Whether a receiver with these settings gets one (tcp and ipc report connections).
+  /// Whether a receiver with these settings gets one: one that binds, on tcp
+  /// or ipc (they report connections).
   static bool applies(const Settings& settings);
 
   /// The monitor's socket, to poll for POLLIN; then call drain().

@@ -85,6 +85,7 @@ struct Receiver::Impl {
   zmq::socket_t socket;                        // owned by the I/O thread once it runs
   std::optional<detail::PeerWatch> watch;      // tcp/ipc: refused clients, vanished senders, idle peers
   std::vector<std::string> endpoints;
+  std::vector<std::string> bound_ports;  // what multi-server senders stamp
   transport::Waker waker;
   queue::BoundedQueue<Received> frames;
   std::optional<detail::MessageHandler> handler;  // I/O thread only
@@ -104,17 +105,23 @@ struct Receiver::Impl {
       : settings(validated(std::move(s))),
         tap(frame_tap),
         frames(settings.options.queue_size, effective_policy(settings), queue_byte_bound(settings.options)) {
-    if (settings.options.secure_mode != SecureMode::grasslands) guard.emplace(settings.options, ctx, log);
+    // Secure mode: the side that binds is the CURVE server (docs/protocol.md §6.6).
+    const bool secure = settings.options.secure_mode != SecureMode::grasslands;
+    const bool binds = settings.binds(Role::receiver);
+    if (secure && binds) guard.emplace(settings.options, ctx, log);
     socket = transport::open_receiver_socket(*ctx, settings.pattern, settings.options,
-                                             guard ? guard->curve() : transport::Curve{});
+                                             guard    ? guard->curve()
+                                             : secure ? security::client_keys(settings.options, *log)
+                                                      : transport::Curve{});
     if (!viewer_topic.empty()) socket.set(zmq::sockopt::subscribe, viewer_topic);
     if (detail::PeerWatch::applies(settings)) watch.emplace(*ctx, socket, settings, log);  // before binding
-    endpoints = transport::bind_all(socket, wanted_endpoints(settings));
-    const auto ports = ports_of(endpoints);
+    endpoints = transport::attach_all(socket, wanted_endpoints(settings), settings.binds(Role::receiver));
+    bound_ports = ports_of(endpoints);
+    const auto& ports = bound_ports;
     handler.emplace(settings, ports);
     replies.emplace(settings, ports.front(), *log);
-    log->info("receiver: {} over {} bound to {} (queue {}, {})", to_string(settings.pattern),
-              to_string(settings.protocol), endpoints.front(), settings.options.queue_size,
+    log->info("receiver: {} over {} {} {} (queue {}, {})", to_string(settings.pattern),
+              to_string(settings.protocol), binds ? "bound to" : "dialing", endpoints.front(), settings.options.queue_size,
               to_string(effective_policy(settings)));
     io = std::thread([this] { run(); });
   }
@@ -272,7 +279,12 @@ struct Receiver::Impl {
     // A netgear publisher waits for this before closing (see PublishChannel).
     if (settings.pattern == Pattern::pub_sub) socket.set(zmq::sockopt::unsubscribe, "");
     log->info("receiver: the sender(s) ended the stream after {} frames", received.load());
-    return true;
+    if (!tap) return true;
+    // A relay's input outlives its streams, on the same socket: no moment
+    // without a listener for the next sender to fall into.
+    if (settings.pattern == Pattern::pub_sub) socket.set(zmq::sockopt::subscribe, "");
+    handler.emplace(settings, bound_ports);  // a fresh roster and video state
+    return false;
   }
 
   std::optional<Received> recv(std::optional<Clock::time_point> deadline) {

@@ -60,8 +60,11 @@ void PushTarget::run() {
     bool end = false;
     {
       std::unique_lock lock(mutex_);
+      busy_ = false;
+      idle_.notify_all();
       ready_.wait(lock, [&] { return stop_ || end_ || frame_; });
       if (stop_) return;
+      busy_ = true;
       frame.swap(frame_);
       end = end_ && !frame;  // a frame queued before the end goes first
       if (end) end_ = false;
@@ -87,6 +90,11 @@ void PushTarget::run() {
 RelayPushStats PushTarget::stats() const {
   std::lock_guard lock(mutex_);
   return {.endpoint = endpoint_, .frames = counters_.frames_sent.load(), .dropped = dropped_ + counters_.dropped.load()};
+}
+
+void PushTarget::drain(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  idle_.wait_for(lock, timeout, [&] { return stop_ || (!busy_ && !frame_ && !end_); });
 }
 
 void PushTarget::close() noexcept {

@@ -35,6 +35,9 @@ class PushTarget {
   /// Hands a packet over (a share of it) without waiting.
   void offer(Packet& packet);
   [[nodiscard]] RelayPushStats stats() const;
+  /// Waits (until `timeout`) for what was handed over to be sent, so that
+  /// an end of stream offered just before close() still goes out.
+  void drain(std::chrono::milliseconds timeout);
   /// Stops the thread (a frame in flight is given up). Idempotent.
   void close() noexcept;
 
@@ -51,9 +54,9 @@ class PushTarget {
   std::unique_ptr<detail::Channel> channel_;  // the thread's
 
   mutable std::mutex mutex_;
-  std::condition_variable ready_;
+  std::condition_variable ready_, idle_;
   std::optional<Packet> frame_;  // guarded by mutex_
-  bool end_ = false, stop_ = false;  // guarded by mutex_
+  bool end_ = false, stop_ = false, busy_ = false;  // guarded by mutex_
   std::uint64_t dropped_ = 0;       // guarded by mutex_
   std::thread thread_;
 };

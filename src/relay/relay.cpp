@@ -28,6 +28,8 @@ namespace {
 
 // How long a viewer may take to find room for the end of a stream.
 constexpr auto kEndGrace = std::chrono::seconds(2);
+// How long close() gives the push targets to send what they hold.
+constexpr auto kPushDrain = std::chrono::milliseconds(1500);
 // How long a restarted input may wait for its port.
 constexpr auto kRebindFor = std::chrono::seconds(5);
 // Packets read from the input per turn, before the viewers' subscriptions are read again.
@@ -178,9 +180,10 @@ struct Relay::Impl {
     log->info("relay: stream '{}' ended; forwarded to the viewers", packet.label);
     if (!input_ends) return true;
     for (auto& push : pushes) push->offer(packet);
-    return restart_input();
+    return !config.once;  // the input goes on with the next stream (frame_tap.hpp)
   }
 
+  // After an input that ended without a termination: a fresh one.
   bool restart_input() {
     if (config.once) return false;
     Settings next;
@@ -218,8 +221,9 @@ struct Relay::Impl {
     }
   }
 
-  // An input that ended without a termination (silent, or its senders
-  // vanished): its streams end for the viewers too. False: the relay ends.
+  // An input that ended (a tapped receiver outlives terminations: it was
+  // silent, or its senders vanished, or it failed): its streams end for the
+  // viewers too. False: the relay ends.
   bool watch_input() {
     EndReason reason;
     {
@@ -227,7 +231,6 @@ struct Relay::Impl {
       if (!input->ended()) return true;
       reason = input->end_reason();
     }
-    if (reason == EndReason::terminated) return true;  // its termination is in the pipe
     log->warn("relay: the input ended ({}); ending its streams for the viewers", to_string(reason));
     for (const auto& label : streams.labels()) {
       relay::Packet end;
@@ -264,6 +267,7 @@ struct Relay::Impl {
   void close() noexcept {
     waker.signal();
     if (thread.joinable()) thread.join();
+    for (auto& push : pushes) push->drain(kPushDrain);  // an end of stream just handed over goes out
     for (auto& push : pushes) push->close();
     std::lock_guard lock(input_mutex);
     if (input) input->close();

@@ -7,6 +7,11 @@
 namespace netgear::relay {
 namespace {
 
+// The longest message a viewer may send: room for a viewer topic, and for
+// the CURVE handshake's commands (ZMQ_MAXMSGSIZE limits those too: INITIATE
+// is over 256 bytes). A longer one drops the connection unread.
+constexpr std::int64_t kMaxSubscription = 4096;
+
 std::chrono::duration<double> since(Clock::time_point then, Clock::time_point now) { return now - then; }
 
 bool decodes(const wire::ViewerTopic& viewer, const std::string& codec) {
@@ -19,8 +24,7 @@ ViewerFace::ViewerFace(zmq::context_t& ctx, const std::string& endpoint, const R
                        const transport::Curve& curve, spdlog::logger& log)
     : config_(config),
       log_(log),
-      socket_(transport::open_viewer_socket(ctx, config.viewer_backlog,
-                                            static_cast<std::int64_t>(wire::max_viewer_topic) + 1, curve)) {
+      socket_(transport::open_viewer_socket(ctx, config.viewer_backlog, kMaxSubscription, curve)) {
   try {
     endpoint_ = transport::bind_all(socket_, {endpoint}).front();
   } catch (const SetupError& e) {

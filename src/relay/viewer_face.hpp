@@ -14,8 +14,9 @@
 // decode the codec gets none of it (counted as missed).
 //
 // Bounded: at most max_viewers viewers (one more is refused and counted),
-// subscriptions of at most wire::max_viewer_topic bytes, `backlog` messages
-// queued per viewer. Used by the relay's thread; stats() from any thread.
+// messages from a viewer of at most 4 KiB (a longer one drops its
+// connection; viewer topics over wire::max_viewer_topic are ignored),
+// `backlog` messages queued per viewer. Used by the relay's thread; stats() from any thread.
 
 #include <cstdint>
 #include <map>

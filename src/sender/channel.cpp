@@ -13,6 +13,7 @@ transport::SenderTuning tuning_for(const Options& o, const transport::Curve& cur
       // one is skipped, a late one joins), and on PUB/SUB a lagging receiver
       // loses its own frames instead of holding back the others.
       .immediate = o.multiclient_mode,
+      .bind = o.receiver_dials,
       .nodrop = !o.multiclient_mode,
       .curve = curve,
       // Replies are small unless they may carry a returned frame.

@@ -14,6 +14,7 @@
 #include "sender/header_writer.hpp"
 #include "sender/lifecycle.hpp"
 #include "sender/video_path.hpp"
+#include "transport/context.hpp"
 #include "tunnel/ssh_tunnel.hpp"
 
 namespace netgear {
@@ -61,6 +62,13 @@ std::vector<std::string> endpoints_of(const Settings& s, const tunnel::SshTunnel
   return endpoints;
 }
 
+// Secure mode on a sender that binds (receiver_dials): the binder is the
+// CURVE server.
+std::optional<security::ServerGuard> server_guard_for(const Settings& s, const std::shared_ptr<spdlog::logger>& log) {
+  if (s.options.secure_mode == SecureMode::grasslands || !s.binds(Role::sender)) return std::nullopt;
+  return std::make_optional<security::ServerGuard>(s.options, transport::shared_context(), log);
+}
+
 }  // namespace
 
 struct Sender::Impl {
@@ -76,6 +84,9 @@ struct Sender::Impl {
   std::mutex io;                           // one channel call at a time
   detail::HeaderWriter headers{settings};  // guarded by io
   std::unique_ptr<tunnel::SshTunnel> tunnel;  // ssh_tunnel_mode; outlives the channel that uses it
+  // Secure mode with receiver_dials: this sender binds, so it is the CURVE
+  // server (keys and authenticator policy); outlives the channel.
+  std::optional<security::ServerGuard> guard;
   // video_codec: what the channel tells the video path; outlives both.
   std::unique_ptr<detail::VideoSignals> video_signals = video_signals_for(settings);
   std::unique_ptr<detail::Channel> channel;
@@ -90,11 +101,13 @@ struct Sender::Impl {
   explicit Impl(Settings s)
       : settings(validated(std::move(s))),
         tunnel(open_tunnel(settings, *log)),
+        guard(server_guard_for(settings, log)),
         channel(detail::make_channel({
             .settings = settings,
             .endpoints = endpoints_of(settings, tunnel.get()),
-            .curve = settings.options.secure_mode == SecureMode::grasslands ? transport::Curve{}
-                                                                           : security::client_keys(settings.options, *log),
+            .curve = guard                                                     ? guard->curve()
+                     : settings.options.secure_mode == SecureMode::grasslands ? transport::Curve{}
+                                                                               : security::client_keys(settings.options, *log),
             .decoding = decoding,
             .termination = headers.termination(),
             .waker = waker,
@@ -105,8 +118,8 @@ struct Sender::Impl {
         video(video_signals ? std::make_unique<detail::VideoPath>(settings, *video_signals, *log) : nullptr),
         stage(detail::encoding_for(settings.options), settings.options.encode_threads,
               [this](detail::Encoded& e) { return deliver(e); }) {
-    log->info("sender: {} over {} to {}", to_string(settings.pattern), to_string(settings.protocol),
-              channel->endpoints().front());
+    log->info("sender: {} over {} {} {}", to_string(settings.pattern), to_string(settings.protocol),
+              settings.binds(Role::sender) ? "bound to" : "to", channel->endpoints().front());
   }
 
   SendResult send(const Frame& frame, const nlohmann::json& message) {

@@ -1,6 +1,16 @@
 #include "sender/sender_socket.hpp"
 
+#include <thread>
+
+#include "netgear/error.hpp"
+
 namespace netgear::detail {
+namespace {
+
+// How long a sender that binds retries its port when a reset binds it again.
+constexpr auto kRebindFor = std::chrono::seconds(1);
+
+}  // namespace
 
 SenderSocket::SenderSocket(zmq::context_t& ctx, Pattern pattern, std::vector<std::string> endpoints,
                            transport::SenderTuning tuning)
@@ -8,21 +18,33 @@ SenderSocket::SenderSocket(zmq::context_t& ctx, Pattern pattern, std::vector<std
   open();
 }
 
-void SenderSocket::open() {
+void SenderSocket::open(bool again) {
   socket_ = transport::open_sender_socket(ctx_, pattern_, tuning_);
   // Before connecting: a handshake that fails at once is not missed. A plain
   // sender is watched too, so one refused by a secure receiver can say why
   // (inproc has no handshake to fail).
   const bool handshakes = tuning_.curve.on() || endpoints_.empty() || !endpoints_.front().starts_with("inproc://");
   if (handshakes) monitor_.emplace(ctx_, socket_);
-  transport::connect_all(socket_, endpoints_);
+  if (!tuning_.bind) return transport::connect_all(socket_, endpoints_);
+  // ZeroMQ releases a closed listener asynchronously: after a reset, the
+  // port may still be taken for a moment.
+  const auto deadline = std::chrono::steady_clock::now() + (again ? kRebindFor : std::chrono::seconds(0));
+  for (;;) {
+    try {
+      endpoints_ = transport::bind_all(socket_, endpoints_);
+      return;
+    } catch (const SetupError&) {
+      if (std::chrono::steady_clock::now() >= deadline) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
 }
 
 void SenderSocket::reset() {
   if (monitor_) monitor_->stop();  // before the socket it watches
   monitor_.reset();
   socket_.close();
-  open();
+  open(/*again=*/true);
 }
 
 bool SenderSocket::offer(std::string_view first_part) {

@@ -21,7 +21,8 @@ namespace netgear::detail {
 
 class SenderSocket {
  public:
-  /// Opens and connects; throws SetupError naming an endpoint that failed.
+  /// Opens and connects (or binds, with tuning.bind); throws SetupError
+  /// naming an endpoint that failed.
   SenderSocket(zmq::context_t& ctx, Pattern pattern, std::vector<std::string> endpoints,
                transport::SenderTuning tuning);
   ~SenderSocket() { close(std::chrono::milliseconds(0)); }
@@ -32,7 +33,8 @@ class SenderSocket {
   [[nodiscard]] const std::vector<std::string>& endpoints() const { return endpoints_; }
 
   /// Lazy Pirate: closes the socket and connects a fresh one, so a late reply
-  /// to the old one can never be taken for the next frame's.
+  /// to the old one can never be taken for the next frame's. A sender that
+  /// binds binds the same (resolved) endpoints again.
   void reset();
 
   /// Offers the first part of a message without waiting; false when the
@@ -52,11 +54,11 @@ class SenderSocket {
   void close(std::chrono::milliseconds linger) noexcept;
 
  private:
-  void open();
+  void open(bool again = false);  // again: after reset()
 
   zmq::context_t& ctx_;
   const Pattern pattern_;
-  const std::vector<std::string> endpoints_;
+  std::vector<std::string> endpoints_;  // resolved once bound
   const transport::SenderTuning tuning_;
   zmq::socket_t socket_;
   std::optional<transport::SocketMonitor> monitor_;  // secure mode: why replies do not come

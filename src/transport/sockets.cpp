@@ -82,7 +82,7 @@ void connect_all(zmq::socket_t& socket, const std::vector<std::string>& endpoint
     try {
       socket.connect(endpoint);
     } catch (const zmq::error_t& e) {
-      throw SetupError("netgear: send mode failed to connect " + explain(e, endpoint));
+      throw SetupError("netgear: failed to connect " + explain(e, endpoint));
     }
   }
 }
@@ -111,11 +111,17 @@ std::vector<std::string> bind_all(zmq::socket_t& socket, const std::vector<std::
     try {
       socket.bind(endpoint);
     } catch (const zmq::error_t& e) {
-      throw SetupError("netgear: receive mode failed to bind " + explain(e, endpoint));
+      throw SetupError("netgear: failed to bind " + explain(e, endpoint));
     }
     bound.push_back(socket.get(zmq::sockopt::last_endpoint));
   }
   return bound;
+}
+
+std::vector<std::string> attach_all(zmq::socket_t& socket, const std::vector<std::string>& endpoints, bool bind) {
+  if (bind) return bind_all(socket, endpoints);
+  connect_all(socket, endpoints);
+  return endpoints;
 }
 
 WaitResult wait_for(zmq::socket_t& socket, short events, const Waker* waker, Deadline deadline, zmq::socket_t* side) {

@@ -40,6 +40,7 @@ inline constexpr std::int64_t max_plain_reply_size = 64 * 1024;
 
 struct SenderTuning {
   bool immediate = false;  ///< ZMQ_IMMEDIATE on PAIR/REQ: queue only to connected receivers
+  bool bind = false;       ///< receiver_dials: the sender binds its endpoints instead of connecting
   bool nodrop = true;      ///< XPUB_NODROP on PUB/SUB: EAGAIN instead of a silent drop
   Curve curve;             ///< CURVE client keys (secure mode)
   /// ZMQ_MAXMSGSIZE for what the sender reads: replies (patterns 0/1) or
@@ -57,6 +58,11 @@ zmq::socket_t open_sender_socket(zmq::context_t& ctx, Pattern pattern, const Sen
 
 /// Connects `socket` to every endpoint; throws SetupError naming the one that failed.
 void connect_all(zmq::socket_t& socket, const std::vector<std::string>& endpoints);
+
+/// Binds (`bind`) or connects `socket` to every endpoint: the one place that
+/// decides which, for either role (Settings::binds). Returns the endpoints,
+/// wildcard ports resolved where bound. Throws SetupError naming the endpoint.
+std::vector<std::string> attach_all(zmq::socket_t& socket, const std::vector<std::string>& endpoints, bool bind);
 
 /// Socket of a receiver: PAIR, REP, or SUB with RCVHWM 1 subscribed to "";
 /// a CURVE server when `curve` is on. Not bound yet (see bind_all).

@@ -383,7 +383,7 @@ TEST(RelayViewers, AMultiServerViewerGetsTheLabelsAndItsFilterIsAppliedByTheRela
   for (int i = 0; i < 2; ++i) {
     auto got = all.recv_for(10s);
     ASSERT_TRUE(got);
-    EXPECT_EQ(got->port.dump(), port_of(inputs[got->message.get<int>()])) << got->port;
+    EXPECT_EQ(got->port, json(port_of(inputs[got->message.get<int>()])));
   }
   auto only = filtered.recv_for(10s);
   ASSERT_TRUE(only);
@@ -482,7 +482,7 @@ TEST_F(RelaySecure, APlainSenderGetsNothingIntoASecureRelay) {
   Receiver viewer = viewer_of(relay, secure(1));
   ASSERT_TRUE(has_viewers(relay, 1));
   auto s = sender_settings_for(relay.input_endpoints().front(), Pattern::pair);
-  s.options.set("request_timeout", 300);
+  s.options.request_timeout = 300ms;
   s.options.set("max_retries", 1);
   Sender plain(s);
   EXPECT_THROW(plain.send(small(1)), PeerLostError);

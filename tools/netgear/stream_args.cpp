@@ -26,6 +26,13 @@ void add_stream_flags(CLI::App& cmd, StreamArgs& args, bool receiver) {
   cmd.add_option("--secure", args.secure, "secure_mode: 1 StoneHouse, 2 IronHouse")->check(CLI::Range(0, 2));
   cmd.add_option("--cert-dir", args.cert_dir, "custom_cert_location (the folder holding .vidgear/keys)");
   cmd.add_flag("-v,--verbose", args.verbose, "netgear's log lines (vidgear's logging=True)");
+  if (receiver)
+    cmd.add_flag("--dial", args.receiver_dials,
+                 "receiver_dials=true: connect to a sender or relay that listens at -a/-p (default localhost) "
+                 "instead of binding; the sender runs with --listen");
+  else
+    cmd.add_flag("--listen", args.receiver_dials,
+                 "receiver_dials=true: bind -a/-p (default *) and let receivers dial in (recv --dial)");
   if (receiver) return;  // a receiver decodes whatever codec comes
   cmd.add_option("--codec", args.codec, "video_codec: code the frames as video (h264); netgear receivers only");
   cmd.add_option("--bitrate", args.bitrate, "video_bitrate: bits per second, e.g. 2M, 500k (default: constant quality)");
@@ -52,6 +59,7 @@ nlohmann::json stream_options(const StreamArgs& args) {
     options[key] = json_or_text(text, key);
   }
   if (args.jpeg) options["jpeg_compression"] = true;
+  if (args.receiver_dials) options["receiver_dials"] = true;
   if (args.jpeg_quality != 0) {
     options["jpeg_compression"] = true;
     options["jpeg_compression_quality"] = args.jpeg_quality;

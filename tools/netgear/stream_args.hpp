@@ -24,6 +24,7 @@ struct StreamArgs {
   int secure = 0;
   std::string cert_dir;
   bool verbose = false;
+  bool receiver_dials = false;      ///< recv --dial / send --listen
   // send: video coding (video_* options)
   std::string codec;                ///< video_codec
   std::string bitrate;              ///< video_bitrate: "2M", "500k", "2000000"
