@@ -159,7 +159,9 @@ void Settings::validate(Role role) const {
       require(port.is_list || o.receiver_dials, "port",
               "multiserver_mode needs a list of ports on the receiver, one per sender");
     else
-      require(explicit_port && !port.is_list, "port", "multiserver_mode needs this sender's own single port");
+      require(explicit_port && !port.is_list && port.values.front() != "0" && port.values.front() != "*", "port",
+              "multiserver_mode needs this sender's own single port (it is the label the receiver sees; not any "
+              "free port)");
   }
   if (o.multiclient_mode) {
     if (role == Role::sender)

@@ -64,9 +64,10 @@ std::vector<std::string> endpoints_of(const Settings& s, const tunnel::SshTunnel
 
 // Secure mode on a sender that binds (receiver_dials): the binder is the
 // CURVE server.
-std::optional<security::ServerGuard> server_guard_for(const Settings& s, const std::shared_ptr<spdlog::logger>& log) {
+std::optional<security::ServerGuard> server_guard_for(const Settings& s, const std::shared_ptr<zmq::context_t>& ctx,
+                                                      const std::shared_ptr<spdlog::logger>& log) {
   if (s.options.secure_mode == SecureMode::grasslands || !s.binds(Role::sender)) return std::nullopt;
-  return std::make_optional<security::ServerGuard>(s.options, transport::shared_context(), log);
+  return std::make_optional<security::ServerGuard>(s.options, ctx, log);
 }
 
 }  // namespace
@@ -84,6 +85,9 @@ struct Sender::Impl {
   std::mutex io;                           // one channel call at a time
   detail::HeaderWriter headers{settings};  // guarded by io
   std::unique_ptr<tunnel::SshTunnel> tunnel;  // ssh_tunnel_mode; outlives the channel that uses it
+  // The context the channel's sockets and the authenticator live in, held
+  // from before the guard (whose authenticator must not outlive it).
+  const std::shared_ptr<zmq::context_t> ctx = transport::shared_context();
   // Secure mode with receiver_dials: this sender binds, so it is the CURVE
   // server (keys and authenticator policy); outlives the channel.
   std::optional<security::ServerGuard> guard;
@@ -101,7 +105,7 @@ struct Sender::Impl {
   explicit Impl(Settings s)
       : settings(validated(std::move(s))),
         tunnel(open_tunnel(settings, *log)),
-        guard(server_guard_for(settings, log)),
+        guard(server_guard_for(settings, ctx, log)),
         channel(detail::make_channel({
             .settings = settings,
             .endpoints = endpoints_of(settings, tunnel.get()),
