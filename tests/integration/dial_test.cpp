@@ -204,7 +204,8 @@ TEST_P(DialSecure, AReceiverWithAnotherStoresKeysGetsNothing) {
   EXPECT_EQ(stranger.stats().received, 0u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Modes, DialSecure, ::testing::Values(SecureMode::stonehouse, SecureMode::ironhouse));
+INSTANTIATE_TEST_SUITE_P(Modes, DialSecure, ::testing::Values(SecureMode::stonehouse, SecureMode::ironhouse),
+                         [](const auto& info) { return info.param == SecureMode::stonehouse ? "StoneHouse" : "IronHouse"; });
 
 }  // namespace
 }  // namespace netgear::test
