@@ -168,10 +168,13 @@ int run_relay(const RelayArgs& a) {
   auto summary = stats_json(last);
   summary["event"] = "summary";
   summary["end"] = ended ? "the stream ended (--once)" : "interrupted";
-  if (a.json)
+  if (a.json) {
     std::cout << summary.dump() << std::endl;
-  else
-    std::cout << "netgear relay: " << summary.dump() << "\n";
+  } else {
+    std::cout << fmt::format("netgear relay: {}; {} streams ended, {} viewers joined ({} refused), {} bad\n",
+                             summary["end"].get<std::string>(), last.streams_ended, last.viewers_joined,
+                             last.viewers_refused, last.bad);
+  }
   return 0;
 }
 

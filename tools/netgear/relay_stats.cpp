@@ -56,8 +56,9 @@ std::string status_text(const nlohmann::json& line) {
     out += v["fps"].get<double>();
     missed += v["dropped"].get<std::uint64_t>();
   }
-  return fmt::format("relay: in {:.1f} fps ({} streams) | out {:.1f} fps to {} viewers, {} missed | {} ended, {} bad",
-                     in, line["streams"].size(), out, line["viewers"].size(), missed,
+  const auto count = [](std::size_t n, const char* what) { return fmt::format("{} {}{}", n, what, n == 1 ? "" : "s"); };
+  return fmt::format("relay: in {:.1f} fps from {} | out {:.1f} fps to {}, {} missed | {} ended, {} bad", in,
+                     count(line["streams"].size(), "stream"), out, count(line["viewers"].size(), "viewer"), missed,
                      line["streams_ended"].get<std::uint64_t>(), line["bad"].get<std::uint64_t>());
 }
 

@@ -26,7 +26,7 @@ class RelayRates {
   std::map<std::string, std::uint64_t> frames_;  // "s:<label>" / "v:<id>" -> frames at the last reading
 };
 
-/// "in 30.0 fps (1 stream) | out 1500.0 fps to 50 viewers, 0 missed | ...".
+/// "relay: in 30.0 fps from 1 stream | out 1500.0 fps to 50 viewers, 0 missed | ...".
 std::string status_text(const nlohmann::json& line);
 
 }  // namespace netgear::tools
