@@ -29,6 +29,9 @@ class Spawned {
   /// `timeout` passed (0: only what has arrived).
   std::optional<std::string> read_line(std::chrono::milliseconds timeout);
 
+  /// Its process id (for /proc and signals).
+  [[nodiscard]] pid_t pid() const { return pid_; }
+
   /// Whether its stdout has been read to the end (it closed it or exited).
   [[nodiscard]] bool closed() const { return closed_; }
 
