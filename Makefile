@@ -5,7 +5,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 PYTHON ?= /usr/bin/python3
 
-.PHONY: all deps configure build test demo bench bench-link clean
+.PHONY: all deps configure build test demo bench bench-link bench-relay clean
 
 all: build
 
@@ -61,6 +61,13 @@ bench: build
 # `make bench-link ARGS="--rates 10 --cases raw,jpeg90 --seconds 5"`; see bench/link/run.sh --help.
 bench-link: build
 	bench/link/run.sh --bin $(BUILD_DIR)/bench/netgear_bench_link $(ARGS)
+
+# The relay (bench/relay/README.md): 50 viewers of a 30 fps camera, raw fan-out
+# against libzmq, and (root) a two-tier tree across network namespaces.
+bench-relay: build
+	$(BUILD_DIR)/bench/netgear_bench_relay fanout --netgear $(BUILD_DIR)/bin/netgear $(ARGS)
+	$(BUILD_DIR)/bench/netgear_bench_relay raw
+	$(PYTHON) bench/relay/tree.py --netgear $(BUILD_DIR)/bin/netgear --rate 50
 
 # Sanitizer builds of the C++ tests, each in its own build directory
 # (cmake/NetgearSanitizers.cmake; runtime options and sanitizers/*.supp reach

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   f->add_option("--viewers", fan.viewers)->capture_default_str();
   f->add_option("--seconds", fan.seconds, "measuring window")->capture_default_str();
   f->add_option("--fps", fan.fps)->capture_default_str();
+  f->add_option("--warmup", fan.warmup, "seconds before the first window")->capture_default_str();
   f->add_option("--width", fan.width)->capture_default_str();
   f->add_option("--height", fan.height)->capture_default_str();
   RawArgs raw;
