@@ -6,6 +6,9 @@
 #include "integration/stream_support.hpp"
 #include "netgear/error.hpp"
 #include "netgear/keys.hpp"
+#include "transport/context.hpp"
+
+#include <thread>
 
 namespace netgear::test {
 namespace {
@@ -65,11 +68,26 @@ TEST_P(Dial, AReceiverThatDialsBeforeTheSenderListensGetsThroughOnceItDoes) {
   const Pattern pattern = GetParam();
   // Learn a free port, then free it: the receiver dials it before anyone listens.
   std::string endpoint;
-  { endpoint = Sender(listening_sender(pattern)).endpoints().front(); }
+  {
+    const auto ctx = transport::shared_context();  // held: the last holder would terminate it
+    zmq::socket_t probe(*ctx, zmq::socket_type::pair);
+    probe.bind("tcp://127.0.0.1:*");
+    endpoint = probe.get(zmq::sockopt::last_endpoint);
+  }
   Receiver receiver(dialing_receiver(endpoint, pattern));
   auto s = listening_sender(pattern);
   s.port = PortSpec(endpoint.substr(endpoint.rfind(':') + 1));
-  Sender sender(s);
+  std::optional<Sender> bound;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!bound) {  // ZeroMQ frees the probe's port asynchronously
+    try {
+      bound.emplace(s);
+    } catch (const SetupError&) {
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline);
+      std::this_thread::sleep_for(10ms);
+    }
+  }
+  Sender& sender = *bound;
   if (pattern == Pattern::pub_sub) {
     ASSERT_TRUE(sender.wait_for_receiver(10s));
   }
@@ -99,15 +117,27 @@ TEST(DialModes, AMultiServerReceiverDialsEverySenderAndKeepsTheirLabels) {
   std::vector<Sender> senders;
   std::vector<std::string> ports;
   for (int i = 0; i < 2; ++i) {
-    // Its port is its label: learn a free one, then bind it by number.
+    // Its port is its label: learn a free one, then bind it by number
+    // (ZeroMQ frees a closed listener's port asynchronously: retried).
     std::string free_port;
     {
-      const auto e = Sender(listening_sender(Pattern::req_rep)).endpoints().front();
+      const auto ctx = transport::shared_context();  // held: the last holder would terminate it
+      zmq::socket_t probe(*ctx, zmq::socket_type::pair);
+      probe.bind("tcp://127.0.0.1:*");
+      const std::string e = probe.get(zmq::sockopt::last_endpoint);
       free_port = e.substr(e.rfind(':') + 1);
     }
     auto s = listening_sender(Pattern::req_rep, o);
     s.port = PortSpec(free_port);
-    senders.emplace_back(s);
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (senders.size() == static_cast<std::size_t>(i)) {
+      try {
+        senders.emplace_back(s);
+      } catch (const SetupError&) {
+        ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "port " << free_port << " never came free";
+        std::this_thread::sleep_for(10ms);
+      }
+    }
     ports.push_back(free_port);
   }
   Settings r = dialing_receiver(senders[0].endpoints().front(), Pattern::req_rep, o);

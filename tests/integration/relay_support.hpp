@@ -50,7 +50,7 @@ inline bool has_viewers(const Relay& relay, std::size_t count) {
 class RawViewer {
  public:
   explicit RawViewer(const std::string& endpoint, int rcvhwm = 1000, std::string codecs = "")
-      : socket_(*transport::shared_context(), zmq::socket_type::sub) {
+      : socket_(*ctx_, zmq::socket_type::sub) {
     topic_ = std::string(wire::viewer_topic_prefix) + wire::new_viewer_id() + codecs;
     socket_.set(zmq::sockopt::rcvhwm, rcvhwm);
     socket_.set(zmq::sockopt::rcvbuf, 64 * 1024);  // a stalled viewer's kernel buffer stays small
@@ -81,6 +81,7 @@ class RawViewer {
   zmq::socket_t& socket() { return socket_; }
 
  private:
+  std::shared_ptr<zmq::context_t> ctx_ = transport::shared_context();  // outlives the socket
   zmq::socket_t socket_;
   std::string topic_;
 };
