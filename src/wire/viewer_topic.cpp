@@ -45,6 +45,7 @@ std::optional<ViewerTopic> decode_viewer_topic(std::string_view topic) {
     topic.remove_prefix(1);  // the ';'
     const auto field = topic.substr(0, topic.find(';'));
     topic.remove_prefix(field.size());
+    if (!viewer.port.empty()) return std::nullopt;  // the port comes last, once: one way to write a topic
     if (field.substr(0, port_field.size()) == port_field) {
       viewer.port = std::string(field.substr(port_field.size()));
       if (!is_field(viewer.port)) return std::nullopt;

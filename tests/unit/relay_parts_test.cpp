@@ -42,6 +42,8 @@ TEST(ViewerTopic, RefusesWhatIsNotOne) {
                                  prefix + kId + ";",                          // empty field
                                  prefix + kId + ";h264;;",                    // empty field
                                  prefix + kId + ";port=",                     // empty label
+                                 prefix + kId + ";port=1;port=2",             // two ports
+                                 prefix + kId + ";port=1;h264",               // a codec after the port
                                  prefix + kId + ";h 264",                     // a space
                                  prefix + kId + ";h264\x01",                  // a control byte
                                  prefix + kId + ";" + std::string(300, 'a')})  // over max_viewer_topic
