@@ -2,7 +2,8 @@
 /// \file
 /// Receiver: the receiving side of a stream (vidgear's "Client", receive_mode=True).
 ///
-/// A Receiver binds its endpoint and owns one I/O thread that reads the
+/// A Receiver binds its endpoint (or, with `receiver_dials`, connects to a
+/// sender or relay that listens) and owns one I/O thread that reads the
 /// socket, replies to the sender (patterns 0/1), decodes frames and queues
 /// them for recv(). The queue is bounded; what happens when it is full is the
 /// overflow policy. Frames already queued are delivered before end of stream.
@@ -131,7 +132,8 @@ class Receiver {
   /// Why the stream ended, as soon as it has, even while frames are still
   /// queued for recv(); EndReason::none until then.
   [[nodiscard]] EndReason end_reason() const noexcept;
-  /// Bound endpoints with wildcard ports resolved ("tcp://127.0.0.1:41234").
+  /// Bound endpoints with wildcard ports resolved ("tcp://127.0.0.1:41234");
+  /// with `receiver_dials`, the endpoints it dials.
   [[nodiscard]] std::vector<std::string> endpoints() const;
   [[nodiscard]] ReceiverStats stats() const;
   /// The validated settings. Throws ModeError on a moved-from Receiver.

@@ -124,7 +124,8 @@ class Sender {
   /// once close() has returned; nullopt if none came (or another pattern).
   [[nodiscard]] std::optional<std::string> termination_reply() const;
 
-  /// The endpoints this sender connects to.
+  /// The endpoints this sender connects to; with `receiver_dials`, those it
+  /// binds, wildcard ports resolved.
   [[nodiscard]] std::vector<std::string> endpoints() const;
   [[nodiscard]] SenderStats stats() const;
   /// The validated settings. Throws ModeError on a moved-from Sender.

@@ -113,3 +113,28 @@ def test_bad_relay_flags_are_named(netgear):
     assert code == 2 and "viewer-backlog" in err, err
     code, _, err = run("relay", "--push", "nowhere")
     assert code == 2 and "push" in err and "PROTOCOL://ADDRESS:PORT" in err, err
+
+
+def test_the_browser_page_runs_on_a_relay(netgear):
+    import time
+    import urllib.error
+    import urllib.request
+    relay = netgear("relay", *RELAY_FLAGS, "-p", "0", "--viewer-port", "0", "--pattern", "2", "--http", "0")
+    start = relay.read_event("relaying")
+    url = start["http"]
+    viewers_served(relay, 1)  # the page's own viewer
+    netgear("send", "test:160x120", "--pattern", "2", "-a", "127.0.0.1", "-p", port_of(start["input"][0]),
+            "--fps", "30", "--json")
+    deadline = time.monotonic() + 20
+    while True:  # the first frame reaches the page
+        try:
+            with urllib.request.urlopen(url + "frame.jpg", timeout=5) as r:
+                body = r.read()
+                assert r.headers["Content-Type"] == "image/jpeg" and body[:2] == b"\xff\xd8"
+                break
+        except urllib.error.HTTPError:
+            assert time.monotonic() < deadline, "the relay's page never had a frame"
+            time.sleep(0.1)
+    with urllib.request.urlopen(url + "stats.json", timeout=5) as r:
+        stats = json.loads(r.read())
+    assert stats["event"] == "stats" and stats["viewers"], stats
