@@ -127,7 +127,7 @@ struct Relay::Impl {
             transport::WaitResult::woken)
           return;
         auto now = Clock::now();
-        for (const auto& label : face.read_subscriptions(cache, now)) tap.want_keyframe(label);
+        face.read_subscriptions(cache, now, [this](const std::string& label) { tap.want_keyframe(label); });
         for (int i = 0; i < kBatch; ++i) {
           auto in = relay::InputTap::read(inbox);
           if (!in) break;

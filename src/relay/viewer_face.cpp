@@ -32,8 +32,7 @@ ViewerFace::ViewerFace(zmq::context_t& ctx, const std::string& endpoint, const R
   }
 }
 
-std::set<std::string> ViewerFace::read_subscriptions(FrameCache& cache, Clock::time_point now) {
-  std::set<std::string> waiting;
+void ViewerFace::read_subscriptions(FrameCache& cache, Clock::time_point now, const KeyframeWanted& keyframe_wanted) {
   for (;;) {
     zmq::message_t msg;
     if (!socket_.recv(msg, zmq::recv_flags::dontwait)) break;
@@ -44,15 +43,14 @@ std::set<std::string> ViewerFace::read_subscriptions(FrameCache& cache, Clock::t
     auto info = wire::decode_viewer_topic(topic);
     if (!info) continue;  // "", the video topics, anything else: manual mode applies none of them
     if (subscribe)
-      join(topic, std::move(*info), cache, now, waiting);
+      join(topic, std::move(*info), cache, now, keyframe_wanted);
     else
       leave(topic);
   }
-  return waiting;
 }
 
 void ViewerFace::join(const std::string& topic, wire::ViewerTopic info, FrameCache& cache, Clock::time_point now,
-                      std::set<std::string>& waiting) {
+                      const KeyframeWanted& keyframe_wanted) {
   std::unique_lock lock(mutex_);
   auto it = viewers_.find(topic);
   if (it != viewers_.end()) {
@@ -78,11 +76,11 @@ void ViewerFace::join(const std::string& topic, wire::ViewerTopic info, FrameCac
     if (!viewer.info.port.empty() && label != viewer.info.port) return;
     if (video && packets.empty()) {
       viewer.waiting.insert(label);
-      waiting.insert(label);
+      keyframe_wanted(label);
       return;
     }
     for (auto& packet : packets)
-      if (deliver(topic, viewer, packet, now)) waiting.insert(label);
+      if (deliver(topic, viewer, packet, now)) keyframe_wanted(label);
   });
 }
 

@@ -19,6 +19,7 @@
 // `backlog` messages queued per viewer. Used by the relay's thread; stats() from any thread.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -48,10 +49,13 @@ class ViewerFace {
   zmq::socket_t& socket() { return socket_; }
   [[nodiscard]] const std::string& endpoint() const { return endpoint_; }
 
+  /// Called with a video stream's label when a viewer begins to wait for
+  /// a keyframe of it; called before the viewer shows in stats().
+  using KeyframeWanted = std::function<void(const std::string& label)>;
+
   /// Reads every pending (un)subscription: viewers join and leave. A viewer
-  /// that joins is sent `cache` at once. Returns the video streams a viewer
-  /// now waits on a keyframe of.
-  std::set<std::string> read_subscriptions(FrameCache& cache, Clock::time_point now);
+  /// that joins is sent `cache` at once.
+  void read_subscriptions(FrameCache& cache, Clock::time_point now, const KeyframeWanted& keyframe_wanted);
 
   /// Sends a frame packet to every viewer that wants it. Returns whether a
   /// viewer began to wait for a keyframe of its stream (it missed a packet).
@@ -83,7 +87,7 @@ class ViewerFace {
   };
 
   void join(const std::string& topic, wire::ViewerTopic info, FrameCache& cache, Clock::time_point now,
-            std::set<std::string>& waiting);
+            const KeyframeWanted& keyframe_wanted);
   void leave(const std::string& topic);
   /// One packet to one viewer: true if the socket took it.
   bool offer(const std::string& topic, Packet& packet);
