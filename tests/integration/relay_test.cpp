@@ -284,6 +284,8 @@ TEST_F(RelayVideo, AViewerThatJoinsPastTheCacheGetsTheKeyframeTheRelayAsksFor) {
   Relay relay(config);
   Sender sender = feed(relay, Pattern::req_rep, video_options());
   for (int i = 0; i < 6; ++i) send_reliably(sender, picture(i), i);
+  // The relay has taken them all (its thread may lag the replies): 2 past the cache.
+  ASSERT_TRUE(eventually([&] { return !relay.stats().streams.empty() && relay.stats().streams[0].frames == 6; }));
   RawViewer viewer(relay.viewer_endpoint(), 1000, ";h264");
   ASSERT_TRUE(has_viewers(relay, 1));
   for (int i = 6; i < 9; ++i) send_reliably(sender, picture(i), i);  // 6 carries the request back, 7 answers it
